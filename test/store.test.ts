@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Inbound, Reply } from '../src/core/message.js';
+import { HistoryStore } from '../src/store/history-store.js';
+import { backends, type TestDatabase } from './support/databases.js';
+
+let sequence = 0;
+function inbound(conversation: string, text: string, overrides: Partial<Inbound> = {}): Inbound {
+  sequence++;
+  return {
+    eventId: `test:${sequence}:${Math.random()}`,
+    conversation: { platform: 'web', key: conversation },
+    user: { id: 'web:ann', name: 'Ann' },
+    text,
+    attachments: [],
+    receivedAt: new Date(),
+    ...overrides,
+  };
+}
+
+const run = { tool: 'summarize', input: { text: 'x' }, provider: 'local', model: 'extractive', latencyMs: 3, tokensIn: null, tokensOut: null, outcome: 'ok' as const, errorCode: null };
+
+describe.each(backends)('HistoryStore on $name', (backend) => {
+  let database: TestDatabase;
+  let store: HistoryStore;
+  let conversation: string;
+
+  beforeAll(async () => {
+    database = await backend.open();
+    store = new HistoryStore(database);
+  });
+  afterAll(() => database.destroy());
+  beforeEach(() => {
+    conversation = `web:conv${Math.random().toString(36).slice(2)}`;
+  });
+
+  async function say(text: string, overrides: Partial<Inbound> = {}, replies: Reply[] = [{ type: 'text', text: `re: ${text}` }]) {
+    const record = await store.recordInbound(inbound(conversation, text, overrides));
+    if (record.status !== 'new') throw new Error('expected a new message');
+    const out = await store.recordOutbound({ conversation, replyTo: record.messageId, replies, run });
+    return { id: record.messageId, out };
+  }
+
+  it('appends inbound and outbound messages in order', async () => {
+    const first = await say('hello');
+    await say('second');
+    const page = await store.list(conversation, { limit: 10 });
+    expect(page.map((message) => [message.direction, message.text])).toEqual([
+      ['in', 'hello'],
+      ['out', 're: hello'],
+      ['in', 'second'],
+      ['out', 're: second'],
+    ]);
+    expect(page[1]?.replyTo).toBe(first.id);
+    expect(page[1]?.user.id).toBe('bot');
+    expect(await store.conversationExists(conversation)).toBe(true);
+    expect(await store.conversationExists('web:nope')).toBe(false);
+  });
+
+  it('takes an event id once, even across calls, and gives the first replies back', async () => {
+    const message = inbound(conversation, 'once');
+    const first = await store.recordInbound(message);
+    if (first.status !== 'new') throw new Error('expected new');
+    await store.recordOutbound({ conversation, replyTo: first.messageId, replies: [{ type: 'text', text: 'answer' }], run: null });
+    const again = await store.recordInbound({ ...message, text: 'changed' });
+    expect(again).toEqual({ status: 'duplicate', messageId: first.messageId });
+    expect((await store.repliesTo(first.messageId)).map((reply) => reply.text)).toEqual(['answer']);
+    expect((await store.list(conversation, { limit: 10 })).filter((m) => m.direction === 'in')).toHaveLength(1);
+  });
+
+  it('stores two concurrent messages of one conversation both, each once', async () => {
+    await Promise.all([say('a'), say('b'), say('c')]);
+    const texts = (await store.list(conversation, { limit: 10 })).filter((m) => m.direction === 'in').map((m) => m.text);
+    expect(texts.sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('keeps uploaded bytes and image replies, readable by id', async () => {
+    const bytes = new Uint8Array([137, 80, 78, 71, 1, 2, 3]);
+    const { out } = await say('look', { attachments: [{ id: globalThis.crypto.randomUUID(), name: 'a.png', mime: 'image/png', size: 7, bytes }] }, [
+      { type: 'text', text: 'a chart:' },
+      { type: 'image', name: 'chart.png', mime: 'image/png', alt: 'A bar chart', bytes: new Uint8Array([9, 9]) },
+    ]);
+    const [message] = await store.list(conversation, { limit: 1, before: out[0]?.id ?? '0' });
+    const upload = message?.attachments[0];
+    expect(upload).toMatchObject({ name: 'a.png', stored: true });
+    expect(Array.from((await store.file(upload?.id ?? ''))?.bytes ?? [])).toEqual(Array.from(bytes));
+    const chart = out[1]?.attachments[0];
+    expect(chart).toMatchObject({ alt: 'A bar chart', mime: 'image/png', size: 2 });
+    expect(Array.from((await store.file(chart?.id ?? ''))?.bytes ?? [])).toEqual([9, 9]);
+  });
+
+  it('gives the newest messages that fit a size budget, oldest first', async () => {
+    for (const text of ['one '.repeat(50), 'two '.repeat(50), 'three'.repeat(10)]) await say(text);
+    const all = await store.list(conversation, { limit: 100 });
+    const budget = all.slice(-3).reduce((sum, message) => sum + message.text.length + 1, 0);
+    const recent = await store.recent(conversation, { maxChars: budget });
+    expect(recent.map((message) => message.id)).toEqual(all.slice(-3).map((message) => message.id));
+    const before = await store.recent(conversation, { maxChars: 10_000, before: all[2]?.id ?? '' });
+    expect(before.map((message) => message.id)).toEqual(all.slice(0, 2).map((message) => message.id));
+    expect(await store.recent(conversation, { maxChars: 10_000, limit: 2 })).toHaveLength(2);
+  });
+
+  it('pages backwards through a conversation', async () => {
+    for (const text of ['1', '2', '3']) await say(text);
+    const last = await store.list(conversation, { limit: 2 });
+    expect(last.map((message) => message.text)).toEqual(['3', 're: 3']);
+    const earlier = await store.list(conversation, { limit: 2, before: last[0]?.id ?? '' });
+    expect(earlier.map((message) => message.text)).toEqual(['2', 're: 2']);
+  });
+
+  it('forgets everything of one user and nothing of anyone else', async () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    const fileId = globalThis.crypto.randomUUID();
+    await say('mine', { user: { id: 'web:zoe', name: 'Zoe' }, attachments: [{ id: fileId, name: 'n.txt', mime: 'text/plain', size: 3, bytes }] });
+    await say('also mine', { user: { id: 'web:zoe', name: 'Zoe' } });
+    await say('not mine', { user: { id: 'web:max', name: 'Max' } });
+    expect(await store.countUserData('web:zoe')).toEqual({ messages: 4, files: 1, toolRuns: 2, preferences: 0 });
+    expect(await store.forgetUser('web:zoe')).toEqual({ messages: 4, files: 1, toolRuns: 2, preferences: 0 });
+    expect(await store.countUserData('web:zoe')).toEqual({ messages: 0, files: 0, toolRuns: 0, preferences: 0 });
+    expect(await store.file(fileId)).toBeUndefined();
+    const left = await store.list(conversation, { limit: 10 });
+    expect(left.map((message) => message.text)).toEqual(['not mine', 're: not mine']);
+  });
+
+  it('answers a redelivered event after its message was forgotten with no replies', async () => {
+    const message = inbound(conversation, 'gone soon', { user: { id: 'web:kim', name: 'Kim' } });
+    await store.recordInbound(message);
+    await store.forgetUser('web:kim');
+    expect(await store.recordInbound(message)).toEqual({ status: 'duplicate', messageId: null });
+  });
+});
