@@ -172,6 +172,14 @@ describe.each(backends)('the JSON API on $name', (backend) => {
       expect(await history(server.url, conversation)).toHaveLength(before);
     });
 
+    it('NUL characters, which Postgres cannot store, are dropped rather than failing', async () => {
+      const result = await postJson(server.url, { conversation, name: 'A\u0000nn', text: 'summarize: One\u0000 sentence here. Another one there.' });
+      expect(result.status).toBe(200);
+      const stored = await history(server.url, conversation);
+      expect(stored.at(-2)).toMatchObject({ text: 'summarize: One sentence here. Another one there.', user: { name: 'Ann' } });
+      before = stored.length;
+    });
+
     it('a file type nothing reads', async () => {
       const result = await postForm(server.url, { conversation, text: 'what is this' }, [{ name: 'archive.zip', type: 'application/zip', bytes: new Uint8Array([80, 75, 3, 4]) }]);
       expect(result.status).toBe(415);

@@ -58,8 +58,9 @@ export class Pipeline {
     this.#now = deps.now ?? performance.now.bind(performance);
   }
 
-  handle(inbound: Inbound): Promise<HandleResult> {
+  handle(received: Inbound): Promise<HandleResult> {
     const { options, limiter, registry } = this.deps;
+    const inbound = withoutNul(received);
     checkInbound(inbound, options, registry);
     const retryAfterMs = limiter.take(inbound.user.id);
     if (retryAfterMs > 0) {
@@ -95,7 +96,11 @@ export class Pipeline {
   async #answer(inbound: Inbound, messageId: string): Promise<Answer> {
     const { router, history, log, options } = this.deps;
     const started = this.#now();
-    const signal = AbortSignal.timeout(options.toolTimeoutMs);
+    // Not AbortSignal.timeout(): its timer and signal would outlive every message by the whole
+    // timeout, and thousands of them surviving each young-generation GC made those GCs slow.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), options.toolTimeoutMs);
+    const { signal } = deadline;
     let intent: Intent | undefined;
     try {
       intent = await router.route(inbound, { messageId, signal });
@@ -132,12 +137,25 @@ export class Pipeline {
       }
       const run = intent ? { ...this.#runBase(intent, started), provider: null, model: null, tokensIn: null, tokensOut: null, outcome, errorCode } : null;
       return { replies: [{ type: 'text', text }], run, keep: true };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   #runBase(intent: Intent, started: number): Pick<ToolRunRecord, 'tool' | 'input' | 'latencyMs'> {
     return { tool: intent.tool.name, input: truncateStrings(intent.input), latencyMs: Math.round(this.#now() - started) };
   }
+}
+
+/** Postgres cannot store NUL in text or JSON; it never means anything in a chat message. */
+function withoutNul(inbound: Inbound): Inbound {
+  const clean = (text: string) => text.replaceAll('\u0000', '');
+  return {
+    ...inbound,
+    text: clean(inbound.text),
+    user: { ...inbound.user, name: clean(inbound.user.name) },
+    attachments: inbound.attachments.map((file) => ({ ...file, name: clean(file.name) })),
+  };
 }
 
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -1,14 +1,15 @@
 import { and, asc, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { AttachmentMeta, History, InboundRecord, OutboundTurn, RecentOptions, StoredFile, StoredMessage, UserDataCounts } from '../core/history.js';
-import { BOT_USER, type Inbound } from '../core/message.js';
+import type { Inbound } from '../core/message.js';
 import type { Database, Db, Executor } from './database.js';
-import { conversations, files, messages, processedEvents, toolRuns, userPreferences } from './schema.js';
+import { conversations, files, messages, toolRuns, userPreferences } from './schema.js';
+import { TurnWrites } from './turn-writes.js';
 import { guarded } from './unavailable.js';
 
 type MessageRow = typeof messages.$inferSelect;
-type NewFile = typeof files.$inferInsert;
 
-class DuplicateEvent extends Error {}
+/** Conversation ids remembered as existing; past this many the memory starts over. */
+const KNOWN_CONVERSATIONS = 100_000;
 
 export interface ListOptions {
   limit: number;
@@ -20,10 +21,13 @@ export interface ListOptions {
 export class HistoryStore implements History {
   readonly #db: Db;
   readonly #transaction: Database['transaction'];
+  readonly #known = new Set<string>();
+  readonly #writes: TurnWrites;
 
   constructor(database: Pick<Database, 'db' | 'transaction'>) {
     this.#db = database.db;
     this.#transaction = database.transaction;
+    this.#writes = new TurnWrites(database.db);
   }
 
   recordInbound(inbound: Inbound): Promise<InboundRecord> {
@@ -36,60 +40,31 @@ export class HistoryStore implements History {
         ...(file.url ? { url: file.url } : {}),
         stored: file.bytes !== undefined,
       }));
-      try {
-        const messageId = await this.#transaction(async (tx) => {
-          await tx.insert(conversations).values({ id: inbound.conversation.key, platform: inbound.conversation.platform }).onConflictDoNothing();
-          const [row] = await tx
-            .insert(messages)
-            .values({
-              conversationId: inbound.conversation.key,
-              direction: 'in',
-              userId: inbound.user.id,
-              userName: inbound.user.name,
-              text: inbound.text,
-              attachments,
-              createdAt: inbound.receivedAt,
-            })
-            .returning({ id: messages.id });
-          if (!row) throw new Error('insert returned no row');
-          const claimed = await tx.insert(processedEvents).values({ eventId: inbound.eventId, messageId: row.id }).onConflictDoNothing().returning();
-          if (claimed.length === 0) throw new DuplicateEvent();
-          const kept = inbound.attachments.flatMap((file): NewFile[] =>
-            file.bytes ? [{ id: file.id, messageId: row.id, name: file.name, mime: file.mime, size: file.size, bytes: file.bytes }] : [],
-          );
-          if (kept.length) await tx.insert(files).values(kept);
-          return row.id;
-        });
-        return { status: 'new', messageId: String(messageId) };
-      } catch (error) {
-        if (!(error instanceof DuplicateEvent)) throw error;
-        const [seen] = await this.#db.select({ messageId: processedEvents.messageId }).from(processedEvents).where(eq(processedEvents.eventId, inbound.eventId));
-        return { status: 'duplicate', messageId: seen?.messageId ? String(seen.messageId) : null };
-      }
+      const kept = inbound.attachments.flatMap((file) => (file.bytes ? [{ id: file.id, name: file.name, mime: file.mime, size: file.size, bytes: file.bytes }] : []));
+      const result = kept.length
+        ? await this.#transaction(async (tx) => {
+            const written = await this.#writes.inbound(inbound, attachments, tx);
+            if (written.claimed) await tx.insert(files).values(kept.map((file) => ({ ...file, messageId: written.messageId })));
+            return written;
+          })
+        : await this.#writes.inbound(inbound, attachments);
+      this.#remember(inbound.conversation.key);
+      if (result.claimed) return { status: 'new', messageId: String(result.messageId) };
+      return { status: 'duplicate', messageId: result.messageId === null ? null : String(result.messageId) };
     });
   }
 
   recordOutbound(turn: OutboundTurn): Promise<StoredMessage[]> {
-    return guarded('recordOutbound', () =>
-      this.#transaction(async (tx) => {
-        const replyTo = Number(turn.replyTo);
-        const base = { conversationId: turn.conversation, direction: 'out' as const, userId: BOT_USER.id, userName: BOT_USER.name, replyTo };
-        const values = turn.replies.map((reply) => {
-          if (reply.type === 'text') return { ...base, text: reply.text, attachments: [] };
-          const meta: AttachmentMeta = { id: globalThis.crypto.randomUUID(), name: reply.name, mime: reply.mime, size: reply.bytes.byteLength, alt: reply.alt, stored: true };
-          return { ...base, text: '', attachments: [meta] };
-        });
-        const rows = values.length ? await tx.insert(messages).values(values).returning() : [];
-        const kept = rows.flatMap((row, index): NewFile[] => {
-          const reply = turn.replies[index];
-          const meta = row.attachments[0];
-          return reply?.type === 'image' && meta ? [{ id: meta.id, messageId: row.id, name: meta.name, mime: meta.mime, size: meta.size, bytes: reply.bytes }] : [];
-        });
-        if (kept.length) await tx.insert(files).values(kept);
-        if (turn.run) await tx.insert(toolRuns).values({ ...turn.run, messageId: replyTo });
-        return rows.map(toStored);
-      }),
-    );
+    return guarded('recordOutbound', async () => {
+      const rows = turn.replies.some((reply) => reply.type === 'image')
+        ? await this.#transaction(async (tx) => {
+            const written = await this.#writes.outbound(turn, tx);
+            await tx.insert(files).values(written.files);
+            return written.rows;
+          })
+        : (await this.#writes.outbound(turn)).rows;
+      return rows.map(toStored);
+    });
   }
 
   repliesTo(messageId: string): Promise<StoredMessage[]> {
@@ -133,10 +108,18 @@ export class HistoryStore implements History {
   }
 
   conversationExists(conversation: string): Promise<boolean> {
+    if (this.#known.has(conversation)) return Promise.resolve(true);
     return guarded('conversationExists', async () => {
       const rows = await this.#db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversation));
+      if (rows.length > 0) this.#remember(conversation);
       return rows.length > 0;
     });
+  }
+
+  /** Conversations are never deleted, so once seen, one need not be looked up again. */
+  #remember(conversation: string): void {
+    if (this.#known.size >= KNOWN_CONVERSATIONS) this.#known.clear();
+    this.#known.add(conversation);
   }
 
   file(id: string): Promise<StoredFile | undefined> {

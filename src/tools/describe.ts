@@ -1,10 +1,12 @@
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
 import { z } from 'zod';
 import { attachmentKind } from '../core/attachments.js';
 import { UserError } from '../core/errors.js';
 import type { Attachment } from '../core/message.js';
 import { defineTool } from '../core/tool.js';
 
+/** sharp loads native libraries (a few hundred ms), so only when the first image comes. */
+const loadSharp = async () => (await import('sharp')).default;
 const ANIMATED = new Set(['gif', 'webp', 'png']);
 const THUMBNAIL = 128;
 /** Larger images are refused from their header alone, before any pixel is decoded. */
@@ -33,6 +35,7 @@ export const describe = defineTool({
 
 async function imageFacts(file: Attachment): Promise<string> {
   if (!file.bytes) throw new UserError('unreadable_file', `I couldn't get the contents of ${file.name}.`);
+  const sharp = await loadSharp();
   const image = sharp(file.bytes, { limitInputPixels: MAX_PIXELS, failOn: 'error', autoOrient: true });
   try {
     const meta = await image.metadata();
@@ -52,6 +55,7 @@ async function imageFacts(file: Attachment): Promise<string> {
 
 /** Read off a small 8-bit sRGB copy: cheap for large photos, and the same scale for 16-bit and CMYK. */
 async function colours(image: Sharp, hasAlpha: boolean): Promise<string> {
+  const sharp = await loadSharp();
   const thumbnail = await image.clone().resize(THUMBNAIL, THUMBNAIL, { fit: 'inside' }).toColourspace('srgb').png().toBuffer();
   if (hasAlpha && ((await sharp(thumbnail).stats()).channels[3]?.max ?? 0) === 0) return 'fully transparent';
   const flat = hasAlpha ? await sharp(thumbnail).flatten({ background: '#ffffff' }).png().toBuffer() : thumbnail;

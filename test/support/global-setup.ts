@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { openPglite } from '../../src/store/database.js';
+import { openPglite } from '../../src/store/pglite.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Inbound, Reply } from '../src/core/message.js';
-import { HistoryStore } from '../src/store/history-store.js';
-import { backends, type TestDatabase } from './support/databases.js';
+import type { Inbound, Reply } from '../../src/core/message.js';
+import { HistoryStore } from '../../src/store/history-store.js';
+import { backends, type TestDatabase } from '../support/databases.js';
 
 let sequence = 0;
 function inbound(conversation: string, text: string, overrides: Partial<Inbound> = {}): Inbound {

@@ -1,0 +1,141 @@
+/**
+ * npm run bench: throughput and latency of POST /api/messages (summarize) against a bare echo
+ * route on the same server, on PGlite and on a Postgres server, then start-up time and idle
+ * memory of the built server. Goals are printed with a pass/miss mark, never asserted.
+ *
+ *   BENCH_SECONDS=10          seconds per measured run (warm-up: BENCH_WARMUP_SECONDS, default a third, 1-3 s)
+ *   BENCH_CONNECTIONS=16      concurrency of the main runs (a concurrency-1 run follows each)
+ *   BENCH_CONVERSATIONS=64    conversations the load is spread over
+ *   BENCH_DATABASE_URL=...    Postgres server to create throwaway databases on (default postgres://root@127.0.0.1:5432/postgres)
+ *   BENCH_IDLE_SECONDS=3      wait after ready before reading the idle RSS
+ *   --skip-postgres           PGlite only (also BENCH_SKIP_POSTGRES=1; automatic when the server is unreachable)
+ *   --only=throughput|startup one half only
+ *   --cpu-prof[=DIR]          CPU-profile the server in one more summarize run (not in the figures), into DIR (default $TMPDIR/assistant-bench-profiles)
+ */
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cleanUp, cleanUpOnSignals } from './cleanup.js';
+import { GOALS } from './goals.js';
+import { machineInfo } from './machine.js';
+import { profileSummary } from './profile-summary.js';
+import { DEFAULT_ADMIN_URL, probePostgres } from './postgres.js';
+import { backendRatios, goalLines, overheadTable, startupTable, throughputTable } from './report.js';
+import { benchStartups, ensureBuilt } from './startup.js';
+import { fixed } from './table.js';
+import { benchBackend, SUMMARIZE_TEXT, type Backend, type BackendReport, type ThroughputSettings } from './throughput.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const found = args.find((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+  return found === undefined ? undefined : (found.split('=')[1] ?? '');
+};
+const numberEnv = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+
+async function main(): Promise<void> {
+  const seconds = numberEnv('BENCH_SECONDS', 10);
+  const cpuProf = flag('cpu-prof');
+  const settings: ThroughputSettings = {
+    seconds,
+    warmupSeconds: numberEnv('BENCH_WARMUP_SECONDS', Math.min(3, Math.max(1, Math.round(seconds / 3)))),
+    connections: numberEnv('BENCH_CONNECTIONS', 16),
+    conversations: numberEnv('BENCH_CONVERSATIONS', 64),
+    cpuProfDir: cpuProf === undefined ? undefined : cpuProf || join(tmpdir(), 'assistant-bench-profiles'),
+  };
+  const idleSeconds = numberEnv('BENCH_IDLE_SECONDS', 3);
+  const only = flag('only');
+  const adminUrl = process.env['BENCH_DATABASE_URL'] ?? DEFAULT_ADMIN_URL;
+
+  let postgresUrl: string | undefined;
+  let postgresNote: string;
+  let postgresVersion: string | undefined;
+  if (flag('skip-postgres') !== undefined || process.env['BENCH_SKIP_POSTGRES'] === '1') {
+    postgresNote = 'Postgres: SKIPPED (--skip-postgres)';
+  } else {
+    const probe = await probePostgres(adminUrl);
+    if (probe.ok) {
+      postgresUrl = adminUrl;
+      postgresVersion = probe.version;
+      postgresNote = `Postgres: ${new URL(adminUrl).host}, a fresh database per run, dropped afterwards`;
+    } else {
+      postgresNote = `Postgres: SKIPPED, ${new URL(adminUrl).host} is unreachable (${probe.reason})`;
+    }
+  }
+
+  console.log('Benchmark: POST /api/messages (summarize) against a bare echo floor; start-up and idle memory');
+  for (const line of await machineInfo(postgresVersion)) console.log(line);
+  console.log(loadLine());
+  console.log(postgresNote);
+  console.log('');
+
+  if (only !== 'startup') {
+    console.log('== Throughput and latency ==');
+    console.log(
+      `Load: autocannon (in this process) -> server child process (node --import tsx bench/target-server.ts, createApp + /bench/echo), 127.0.0.1, keep-alive.`,
+    );
+    console.log(
+      `Concurrency ${settings.connections} connections, then 1; ${settings.seconds} s per run after a ${settings.warmupSeconds} s warm-up of each route; ` +
+        `${settings.conversations} conversations (each connection owns its own); text: ${SUMMARIZE_TEXT.length} chars, 5 sentences. Latency percentiles are exact (per response).`,
+    );
+    if (settings.cpuProfDir) console.log(`CPU profiles of the server: ${settings.cpuProfDir}`);
+    const backends: Backend[] = postgresUrl ? ['pglite', 'postgres'] : ['pglite'];
+    const reports: BackendReport[] = [];
+    for (const backend of backends) {
+      const report = await benchBackend(backend, settings, adminUrl);
+      console.log(`  ${backend}: ${report.where}; ${report.check}`);
+      reports.push(report);
+    }
+    console.log('');
+    console.log(throughputTable(reports));
+    console.log('');
+    console.log('Pipeline overhead over the echo floor (same server, same concurrency):');
+    console.log(overheadTable(reports));
+    const ratios = backendRatios(reports, settings.connections);
+    if (ratios) console.log(ratios);
+    if (!postgresUrl) console.log(postgresNote);
+    console.log('');
+    console.log(`Goals (from the issue: >= ${GOALS.minMessagesPerSecond} msg/s, p99 overhead <= ${GOALS.maxP99OverheadMs} ms):`);
+    for (const line of goalLines(reports, settings.connections)) console.log(`  ${line}`);
+    console.log(
+      `  Latency is judged at 1 connection, the per-message cost: a closed-loop run with ${settings.connections} connections keeps ${settings.connections} messages` +
+        ` in flight, so its latency is about ${settings.connections} / throughput (queueing) and is shown above for information.`,
+    );
+    console.log('');
+    if (settings.cpuProfDir) {
+      for (const { backend, profileFile } of reports) {
+        if (!profileFile) continue;
+        console.log(`Server CPU profile, ${backend}, an extra summarize run at ${settings.connections} connections (self time by package or file): ${profileFile}`);
+        for (const line of await profileSummary(profileFile, 15)) console.log(`  ${line}`);
+      }
+      console.log('');
+    }
+  }
+
+  if (only !== 'throughput') {
+    console.log('== Start-up (node dist/main.js, PORT=0, LOG_LEVEL=info) ==');
+    console.log(`Build: ${await ensureBuilt()}`);
+    console.log(`Times from spawn; idle RSS read from /proc/<pid>/status ${idleSeconds} s after ready. "main readyMs" is main's own log figure (after Node and imports).`);
+    console.log(startupTable(await benchStartups(postgresUrl, idleSeconds)));
+    if (!postgresUrl) console.log(postgresNote);
+  }
+}
+
+/** Other work on the machine skews every figure; the load average says whether there was any. */
+function loadLine(): string {
+  const [one, five] = loadavg();
+  const busy = (one ?? 0) > 0.5 ? '  (other processes are using the CPU: wall-clock figures will be pessimistic)' : '';
+  return `Load average before: ${fixed(one ?? Number.NaN, 2)} (1 min), ${fixed(five ?? Number.NaN, 2)} (5 min) on ${availableParallelism()} cores${busy}`;
+}
+
+cleanUpOnSignals();
+try {
+  await main();
+} catch (error) {
+  console.error(`\nbenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+}

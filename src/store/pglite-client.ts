@@ -1,0 +1,88 @@
+import type { PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/** Distinct statements prepared at most; queries beyond run as before. */
+const MAX_STATEMENTS = 200;
+
+type Query = (query: string, params?: unknown[], options?: QueryOptions) => Promise<Results>;
+
+/**
+ * The PGlite client drizzle is given, tuned for the statements of a chat turn, where PGlite's own
+ * query path spent most of the time:
+ * - PGlite parses and plans every query again, and a parameterized query costs five protocol round
+ *   trips into WebAssembly. Each distinct statement is prepared once (PREPARE, outside any
+ *   transaction) and then run with EXECUTE and quoted literals in one simple-protocol call, about a
+ *   quarter of the cost. What cannot go that way (binary values, a statement that cannot be
+ *   prepared) takes PGlite's own query path.
+ * - drizzle hands PGlite the same pass-through parsers (dates, intervals, numeric arrays, left as
+ *   text for drizzle's own mapping) with every query, and PGlite copies its whole parser table to
+ *   apply them each time. They are merged into the client's table once and not passed again.
+ */
+export function drizzleClient(client: PGlite): PGlite {
+  const names = new Map<string, Promise<string | null>>();
+  const merged = new Set<string>();
+
+  const shareParsers = (options: QueryOptions | undefined): QueryOptions | undefined => {
+    if (!options?.parsers) return options;
+    for (const [type, parser] of Object.entries(options.parsers) as Array<[string, PGlite['parsers'][string]]>) {
+      if (merged.has(type)) continue;
+      client.parsers[type] = parser;
+      merged.add(type);
+    }
+    return { ...options, parsers: undefined };
+  };
+
+  const prepare = (query: string): Promise<string | null> => {
+    let name = names.get(query);
+    if (!name) {
+      const candidate = `drizzle_${names.size + 1}`;
+      name = client.exec(`prepare ${candidate} as ${query}`).then(
+        () => candidate,
+        () => null,
+      );
+      names.set(query, name);
+    }
+    return name;
+  };
+
+  const run = async (target: Pick<Transaction, 'query' | 'exec'>, query: string, params: unknown[] | undefined, given: QueryOptions | undefined, mayPrepare: boolean): Promise<Results> => {
+    const options = shareParsers(given);
+    const literals = params?.length ? toLiterals(params) : undefined;
+    const known = names.get(query);
+    const name = !literals ? null : known ? await known : mayPrepare && names.size < MAX_STATEMENTS ? await prepare(query) : null;
+    if (!name || !literals) return target.query(query, params, options);
+    const [result] = await target.exec(`execute ${name}(${literals.join(', ')})`, options);
+    if (!result) throw new Error(`no result from prepared statement ${name}`);
+    return result;
+  };
+
+  const query: Query = (text, params, options) => run(client, text, params, options, true);
+  const transaction = <T>(work: (tx: Transaction) => Promise<T>): Promise<T> =>
+    client.transaction((tx) => {
+      // A failed PREPARE would abort the transaction, so inside one only known statements are used.
+      const txQuery: Query = (text, params, options) => run(tx, text, params, options, false);
+      return work(new Proxy(tx, { get: (target, prop) => (prop === 'query' ? txQuery : Reflect.get(target, prop, target) as unknown) }));
+    });
+
+  return new Proxy(client, {
+    get: (target, prop) => {
+      if (prop === 'query') return query;
+      if (prop === 'transaction') return transaction;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** Each value as a quoted literal, which Postgres casts to the parameter's type; undefined when one has no text form. */
+function toLiterals(params: unknown[]): string[] | undefined {
+  const literals: string[] = [];
+  for (const value of params) {
+    if (value === null || value === undefined) literals.push('NULL');
+    else if (typeof value === 'string') literals.push(pg.escapeLiteral(value));
+    else if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') literals.push(pg.escapeLiteral(String(value)));
+    else if (value instanceof Date) literals.push(pg.escapeLiteral(value.toISOString()));
+    else return undefined;
+  }
+  return literals;
+}
