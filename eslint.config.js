@@ -2,7 +2,25 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const platformSdks = ['discord.js', '@discordjs/*', '@slack/*', 'pg', 'pg-*', '@electric-sql/*', 'drizzle-orm', 'drizzle-orm/*', 'hono', 'hono/*', '@hono/*', '@huggingface/*', 'undici', 'sharp', 'node:http', 'node:https', 'node:net'];
+const platformSdks = [
+  'discord.js',
+  '@discordjs/*',
+  '@slack/*',
+  'pg',
+  'pg-*',
+  '@electric-sql/*',
+  'drizzle-orm',
+  'drizzle-orm/*',
+  'hono',
+  'hono/*',
+  '@hono/*',
+  '@huggingface/*',
+  'undici',
+  'sharp',
+  'node:http',
+  'node:https',
+  'node:net',
+];
 
 export default tseslint.config(
   { ignores: ['dist/', 'data/', 'node_modules/', 'coverage/', 'migrations/', 'scratch/'] },
@@ -21,7 +39,12 @@ export default tseslint.config(
   {
     // The core stays pure: no platform SDK, no database driver, no HTTP stack.
     files: ['src/core/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: platformSdks.map((group) => ({ group: [group], message: 'src/core imports no SDK, driver or HTTP client; inject it.' })) }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: platformSdks.map((group) => ({ group: [group], message: 'src/core imports no SDK, driver or HTTP client; inject it.' })) },
+      ],
+    },
   },
   {
     files: ['web/**/*.js'],

@@ -60,7 +60,10 @@ export function startChild(command: string, args: string[], env: Record<string, 
     stop,
     waitForLine: (pattern, timeoutMs) =>
       new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${label}: no line matching ${String(pattern)} within ${timeoutMs} ms\n${recent.join('\n')}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`${label}: no line matching ${String(pattern)} within ${timeoutMs} ms\n${recent.join('\n')}`)),
+          timeoutMs,
+        );
         const onExit = (code: number | null): void => {
           clearTimeout(timer);
           reject(new Error(`${label} exited (code ${String(code)}) before printing ${String(pattern)}\n${recent.join('\n')}`));

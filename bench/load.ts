@@ -30,24 +30,27 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   let instance: autocannon.Instance | undefined;
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon({
-    url: options.baseUrl,
-    connections,
-    duration: options.seconds,
-    timeout: 30,
-    setupClient: (client) => {
-      const index = nextClient++ % connections;
-      const owned = conversations.filter((_, at) => at % connections === index);
-      client.setRequests(
-        owned.map((conversation) => ({
-          method: 'POST',
-          path: options.path,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ conversation, user: `bench-${index}`, text: options.text }),
-        })),
-      );
-    },
-    }, (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)));
+    instance = autocannon(
+      {
+        url: options.baseUrl,
+        connections,
+        duration: options.seconds,
+        timeout: 30,
+        setupClient: (client) => {
+          const index = nextClient++ % connections;
+          const owned = conversations.filter((_, at) => at % connections === index);
+          client.setRequests(
+            owned.map((conversation) => ({
+              method: 'POST',
+              path: options.path,
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ conversation, user: `bench-${index}`, text: options.text }),
+            })),
+          );
+        },
+      },
+      (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)),
+    );
   });
   instance?.on('response', (_client, status, _bytes, ms) => {
     if (status >= 200 && status < 300) latencies.push(ms);

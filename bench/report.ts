@@ -18,7 +18,11 @@ export function throughputTable(reports: BackendReport[]): string {
       String(result.failed),
     ]),
   );
-  return table(['backend', 'route', 'conns', 'msg/s', 'p50 ms', 'p99 ms', 'server CPU ms/msg', 'Postgres CPU ms/msg', 'answered', 'failed'], rows, 'llrrrrrrrr');
+  return table(
+    ['backend', 'route', 'conns', 'msg/s', 'p50 ms', 'p99 ms', 'server CPU ms/msg', 'Postgres CPU ms/msg', 'answered', 'failed'],
+    rows,
+    'llrrrrrrrr',
+  );
 }
 
 export function overheadTable(reports: BackendReport[]): string {
@@ -56,14 +60,18 @@ export function goalLines(reports: BackendReport[], connections: number): string
   for (const report of reports) {
     const summarize = find(report.measurements, 'summarize', connections);
     if (summarize) {
-      lines.push(`${mark(summarize.perSecond >= GOALS.minMessagesPerSecond)} ${report.backend}: summarize throughput >= ${GOALS.minMessagesPerSecond} msg/s (${connections} connections): ${fixed(summarize.perSecond, 0)} msg/s`);
+      lines.push(
+        `${mark(summarize.perSecond >= GOALS.minMessagesPerSecond)} ${report.backend}: summarize throughput >= ${GOALS.minMessagesPerSecond} msg/s (${connections} connections): ${fixed(summarize.perSecond, 0)} msg/s`,
+      );
     }
     // Judged one message at a time: with N in flight, latency is N / throughput, whatever the pipeline costs.
     const echo = find(report.measurements, 'echo', 1);
     const run = find(report.measurements, 'summarize', 1);
     if (echo && run) {
       const overhead = run.p99 - echo.p99;
-      lines.push(`${mark(overhead <= GOALS.maxP99OverheadMs)} ${report.backend}: pipeline p99 overhead <= ${GOALS.maxP99OverheadMs} ms over the echo floor (1 connection): ${signed(overhead, 2)} ms`);
+      lines.push(
+        `${mark(overhead <= GOALS.maxP99OverheadMs)} ${report.backend}: pipeline p99 overhead <= ${GOALS.maxP99OverheadMs} ms over the echo floor (1 connection): ${signed(overhead, 2)} ms`,
+      );
     }
   }
   return lines;
@@ -72,7 +80,14 @@ export function goalLines(reports: BackendReport[], connections: number): string
 export function startupTable(rows: StartupRow[]): string {
   return table(
     ['start', 'ready ms (healthz 200)', '"Web chat:" line ms', 'main readyMs', 'idle RSS MiB', 'peak RSS MiB'],
-    rows.map((row) => [row.label, fixed(row.readyMs, 0), fixed(row.lineMs, 0), row.inProcessMs === undefined ? '–' : String(row.inProcessMs), fixed(row.rssMiB, 1), fixed(row.peakRssMiB, 1)]),
+    rows.map((row) => [
+      row.label,
+      fixed(row.readyMs, 0),
+      fixed(row.lineMs, 0),
+      row.inProcessMs === undefined ? '–' : String(row.inProcessMs),
+      fixed(row.rssMiB, 1),
+      fixed(row.peakRssMiB, 1),
+    ]),
     'lrrrrr',
   );
 }

@@ -107,7 +107,9 @@ async function main(): Promise<void> {
     if (settings.cpuProfDir) {
       for (const { backend, profileFile } of reports) {
         if (!profileFile) continue;
-        console.log(`Server CPU profile, ${backend}, an extra summarize run at ${settings.connections} connections (self time by package or file): ${profileFile}`);
+        console.log(
+          `Server CPU profile, ${backend}, an extra summarize run at ${settings.connections} connections (self time by package or file): ${profileFile}`,
+        );
         for (const line of await profileSummary(profileFile, 15)) console.log(`  ${line}`);
       }
       console.log('');
@@ -117,7 +119,9 @@ async function main(): Promise<void> {
   if (only !== 'throughput') {
     console.log('== Start-up (node dist/main.js, PORT=0, LOG_LEVEL=info) ==');
     console.log(`Build: ${await ensureBuilt()}`);
-    console.log(`Times from spawn; idle RSS read from /proc/<pid>/status ${idleSeconds} s after ready. "main readyMs" is main's own log figure (after Node and imports).`);
+    console.log(
+      `Times from spawn; idle RSS read from /proc/<pid>/status ${idleSeconds} s after ready. "main readyMs" is main's own log figure (after Node and imports).`,
+    );
     console.log(startupTable(await benchStartups(postgresUrl, idleSeconds)));
     if (!postgresUrl) console.log(postgresNote);
   }

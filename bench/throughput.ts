@@ -81,7 +81,13 @@ export async function benchBackend(backend: Backend, settings: ThroughputSetting
       const result = await load(route, connections, settings.seconds);
       const serverAfter = await sampleCpu([server.pid]);
       const databaseAfter = await databaseCpu();
-      return { route, connections, result, serverCpuMs: perAnswer(serverBefore, serverAfter, result.ok), databaseCpuMs: perAnswer(databaseBefore, databaseAfter, result.ok) };
+      return {
+        route,
+        connections,
+        result,
+        serverCpuMs: perAnswer(serverBefore, serverAfter, result.ok),
+        databaseCpuMs: perAnswer(databaseBefore, databaseAfter, result.ok),
+      };
     };
 
     await load('echo', settings.connections, settings.warmupSeconds);

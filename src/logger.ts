@@ -5,7 +5,17 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     redact: {
-      paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', '*.headers.authorization', 'connectionString', '*.connectionString'],
+      paths: [
+        'password',
+        '*.password',
+        'token',
+        '*.token',
+        'authorization',
+        '*.authorization',
+        '*.headers.authorization',
+        'connectionString',
+        '*.connectionString',
+      ],
       censor: '[redacted]',
     },
   });

@@ -31,7 +31,10 @@ async function main(): Promise<void> {
   const app = createApp(config, database, log);
   const server = serve({ fetch: app.web.fetch, port: config.PORT, hostname: config.HOST }, (address) => {
     const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${address.port}`;
-    log.info({ url, database: database.where, tools: app.registry.list().map((tool) => tool.name), readyMs: Math.round(performance.now() - started) }, 'web chat ready');
+    log.info(
+      { url, database: database.where, tools: app.registry.list().map((tool) => tool.name), readyMs: Math.round(performance.now() - started) },
+      'web chat ready',
+    );
     console.log(`Web chat: ${url}  (history: ${database.where})`);
   });
   server.on('error', (error) => {

@@ -47,7 +47,10 @@ describe.each(backends)('the JSON API on $name', (backend) => {
     expect(messages.map((message) => message.direction)).toEqual(['in', 'out']);
     expect(messages[0]).toMatchObject({ text: 'summarize: ' + PARAGRAPH, user: { id: 'web:ann', name: 'Ann' } });
     expect(messages[1]?.replyTo).toBe(messages[0]?.id);
-    const runs = await database.db.select().from(toolRuns).where(eq(toolRuns.messageId, Number(messages[0]?.id)));
+    const runs = await database.db
+      .select()
+      .from(toolRuns)
+      .where(eq(toolRuns.messageId, Number(messages[0]?.id)));
     expect(runs).toMatchObject([{ tool: 'summarize', provider: 'local', model: 'extractive', outcome: 'ok' }]);
     expect(runs[0]?.latencyMs).toBeGreaterThanOrEqual(0);
   });
@@ -181,7 +184,9 @@ describe.each(backends)('the JSON API on $name', (backend) => {
     });
 
     it('a file type nothing reads', async () => {
-      const result = await postForm(server.url, { conversation, text: 'what is this' }, [{ name: 'archive.zip', type: 'application/zip', bytes: new Uint8Array([80, 75, 3, 4]) }]);
+      const result = await postForm(server.url, { conversation, text: 'what is this' }, [
+        { name: 'archive.zip', type: 'application/zip', bytes: new Uint8Array([80, 75, 3, 4]) },
+      ]);
       expect(result.status).toBe(415);
       expect(result.body.error).toMatchObject({ code: 'unsupported_file' });
       expect(result.body.error?.message).toContain("can't do anything with .zip files");

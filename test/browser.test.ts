@@ -51,7 +51,16 @@ describe.skipIf(!hasBrowser)('web chat page in a browser', () => {
   beforeAll(async () => {
     const launching = chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     });
     cleanup.push(async () => (await launching.catch(() => undefined))?.close());
     db = await openTestPglite();
@@ -195,7 +204,11 @@ describe.skipIf(!hasBrowser)('web chat page in a browser', () => {
 
   it('restores the conversation from the server after a reload', async () => {
     const read = () =>
-      page.getByTestId('message').evaluateAll((items: PageElement[]) => items.map((item) => ({ direction: item.getAttribute('data-direction'), text: item.querySelector('[data-testid="message-body"]')?.textContent })));
+      page
+        .getByTestId('message')
+        .evaluateAll((items: PageElement[]) =>
+          items.map((item) => ({ direction: item.getAttribute('data-direction'), text: item.querySelector('[data-testid="message-body"]')?.textContent })),
+        );
     const before = await read();
     const conversation = await storedConversation();
     expect(before).toHaveLength(6);

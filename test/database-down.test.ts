@@ -123,17 +123,34 @@ describe.skipIf(!TEST_DATABASE_URL)('a Postgres server that goes away mid-run', 
       input: z.object({}),
       run: async () => {
         await proxy.stop();
-        return { replies: [{ type: 'text', text: 'a chart' }, { type: 'image', name: 'c.png', mime: 'image/png', alt: 'chart', bytes: new Uint8Array([1]) }] };
+        return {
+          replies: [
+            { type: 'text', text: 'a chart' },
+            { type: 'image', name: 'c.png', mime: 'image/png', alt: 'chart', bytes: new Uint8Array([1]) },
+          ],
+        };
       },
     });
     const store = new HistoryStore(proxied);
     const { pipeline } = buildPipeline(store, [cutting]);
-    const inbound = { eventId: 'cut:1', conversation: { platform: 'web' as const, key: 'web:cut' }, user: { id: 'web:u', name: 'U' }, text: '/cut', attachments: [], receivedAt: new Date() };
+    const inbound = {
+      eventId: 'cut:1',
+      conversation: { platform: 'web' as const, key: 'web:cut' },
+      user: { id: 'web:u', name: 'U' },
+      text: '/cut',
+      attachments: [],
+      receivedAt: new Date(),
+    };
     await expect(pipeline.handle(inbound)).rejects.toBeInstanceOf(StoreUnavailableError);
     await proxy.start();
     const kept = await store.list('web:cut', { limit: 10 });
     expect(kept.map((message) => message.text)).toEqual(['/cut']);
     expect(await database.db.select().from(files)).toEqual([]);
-    expect(await database.db.select().from(toolRuns).where(eq(toolRuns.messageId, Number(kept[0]?.id)))).toEqual([]);
+    expect(
+      await database.db
+        .select()
+        .from(toolRuns)
+        .where(eq(toolRuns.messageId, Number(kept[0]?.id))),
+    ).toEqual([]);
   });
 });

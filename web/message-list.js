@@ -72,13 +72,17 @@ export function scrollToBottom() {
 
 /** Keeps the list at the bottom while it grows or shrinks, unless the reader has scrolled up. */
 export function followNewMessages() {
-  ui.scroller.addEventListener('scroll', () => {
-    if (Math.abs(ui.scroller.scrollTop - scrolledTo) <= 1) {
-      scrolledTo = -1;
-      return;
-    }
-    stick = isNearBottom();
-  }, { passive: true });
+  ui.scroller.addEventListener(
+    'scroll',
+    () => {
+      if (Math.abs(ui.scroller.scrollTop - scrolledTo) <= 1) {
+        scrolledTo = -1;
+        return;
+      }
+      stick = isNearBottom();
+    },
+    { passive: true },
+  );
   const stayAtBottom = new ResizeObserver(() => {
     if (stick) scrollToBottom();
   });

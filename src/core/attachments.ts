@@ -1,10 +1,26 @@
 import type { AttachmentKind } from './message.js';
 
 const BY_EXTENSION: Record<string, AttachmentKind> = {
-  png: 'image', jpg: 'image', jpeg: 'image', gif: 'image', webp: 'image', avif: 'image', heic: 'image',
-  heif: 'image', tif: 'image', tiff: 'image', svg: 'image', bmp: 'image',
-  txt: 'text', text: 'text', md: 'text', markdown: 'text', log: 'text',
-  csv: 'table', tsv: 'table', json: 'table',
+  png: 'image',
+  jpg: 'image',
+  jpeg: 'image',
+  gif: 'image',
+  webp: 'image',
+  avif: 'image',
+  heic: 'image',
+  heif: 'image',
+  tif: 'image',
+  tiff: 'image',
+  svg: 'image',
+  bmp: 'image',
+  txt: 'text',
+  text: 'text',
+  md: 'text',
+  markdown: 'text',
+  log: 'text',
+  csv: 'table',
+  tsv: 'table',
+  json: 'table',
 };
 
 const BY_MIME: Record<string, AttachmentKind> = {

@@ -17,7 +17,11 @@ export function parseSlashText(text: string): SlashCommand | undefined {
  * of the text, with its line breaks kept, fills the tool's text field.
  */
 export function parseCommandArgs(tool: Tool, args: string): Record<string, unknown> {
-  const options = new Map(toolOptions(tool).filter((o) => !o.isText).map((o) => [o.name.toLowerCase(), o]));
+  const options = new Map(
+    toolOptions(tool)
+      .filter((o) => !o.isText)
+      .map((o) => [o.name.toLowerCase(), o]),
+  );
   const input: Record<string, unknown> = {};
   const removed: Array<[number, number]> = [];
   const tokens = [...args.matchAll(/\S+/g)];

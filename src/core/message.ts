@@ -50,8 +50,6 @@ export interface Inbound {
   raw?: unknown;
 }
 
-export type Reply =
-  | { type: 'text'; text: string }
-  | { type: 'image'; name: string; mime: string; alt: string; bytes: Uint8Array };
+export type Reply = { type: 'text'; text: string } | { type: 'image'; name: string; mime: string; alt: string; bytes: Uint8Array };
 
 export const BOT_USER: UserRef = { id: 'bot', name: 'Assistant' };

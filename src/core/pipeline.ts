@@ -87,7 +87,11 @@ export class Pipeline {
     const replies = answer.replies.map((reply) => (reply.type === 'text' ? { ...reply, text: this.deps.redact(reply.text) } : reply));
     if (!answer.keep) {
       this.deps.log.info({ conversation: inbound.conversation.key, run: answer.run }, 'replies sent without being stored');
-      return { status: 'replied', messageId: null, replies: replies.map((reply) => ({ id: null, text: reply.type === 'text' ? reply.text : reply.alt, attachments: [] })) };
+      return {
+        status: 'replied',
+        messageId: null,
+        replies: replies.map((reply) => ({ id: null, text: reply.type === 'text' ? reply.text : reply.alt, attachments: [] })),
+      };
     }
     const stored = await history.recordOutbound({ conversation: inbound.conversation.key, replyTo: record.messageId, replies, run: answer.run });
     return { status: 'replied', messageId: record.messageId, replies: stored };
@@ -160,7 +164,8 @@ function withoutNul(inbound: Inbound): Inbound {
 
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new UserError('timeout', 'That took too long, so I stopped. Try a shorter input or try again later.', { cause: signal.reason }));
+    const onAbort = (): void =>
+      reject(new UserError('timeout', 'That took too long, so I stopped. Try a shorter input or try again later.', { cause: signal.reason }));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
@@ -169,6 +174,9 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 
 function truncateStrings(input: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(input).map(([key, value]) => [key, typeof value === 'string' && value.length > MAX_LOGGED_INPUT_CHARS ? `${value.slice(0, MAX_LOGGED_INPUT_CHARS)}…` : value]),
+    Object.entries(input).map(([key, value]) => [
+      key,
+      typeof value === 'string' && value.length > MAX_LOGGED_INPUT_CHARS ? `${value.slice(0, MAX_LOGGED_INPUT_CHARS)}…` : value,
+    ]),
   );
 }

@@ -29,6 +29,7 @@ export const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.
 
 export function reason(error: unknown): string {
   if (error instanceof AggregateError && error.errors[0] instanceof Error) return reason(error.errors[0]);
-  if (error instanceof Error) return 'code' in error && typeof error.code === 'string' && !error.message.includes(error.code) ? `${error.code} ${error.message}` : error.message;
+  if (error instanceof Error)
+    return 'code' in error && typeof error.code === 'string' && !error.message.includes(error.code) ? `${error.code} ${error.message}` : error.message;
   return String(error);
 }

@@ -40,7 +40,9 @@ export class HistoryStore implements History {
         ...(file.url ? { url: file.url } : {}),
         stored: file.bytes !== undefined,
       }));
-      const kept = inbound.attachments.flatMap((file) => (file.bytes ? [{ id: file.id, name: file.name, mime: file.mime, size: file.size, bytes: file.bytes }] : []));
+      const kept = inbound.attachments.flatMap((file) =>
+        file.bytes ? [{ id: file.id, name: file.name, mime: file.mime, size: file.size, bytes: file.bytes }] : [],
+      );
       const result = kept.length
         ? await this.#transaction(async (tx) => {
             const written = await this.#writes.inbound(inbound, attachments, tx);
@@ -69,7 +71,11 @@ export class HistoryStore implements History {
 
   repliesTo(messageId: string): Promise<StoredMessage[]> {
     return guarded('repliesTo', async () => {
-      const rows = await this.#db.select().from(messages).where(eq(messages.replyTo, Number(messageId))).orderBy(asc(messages.id));
+      const rows = await this.#db
+        .select()
+        .from(messages)
+        .where(eq(messages.replyTo, Number(messageId)))
+        .orderBy(asc(messages.id));
       return rows.map(toStored);
     });
   }
@@ -153,7 +159,10 @@ async function countsFor(db: Executor, userId: string): Promise<UserDataCounts> 
     .from(messages)
     .where(sql`${messages.userId} = ${userId} or ${messages.replyTo} in (${own})`);
   // One after another: inside a transaction they share one connection.
-  const [messageCount] = await db.select({ n: count() }).from(messages).where(sql`${messages.id} in (${theirs})`);
+  const [messageCount] = await db
+    .select({ n: count() })
+    .from(messages)
+    .where(sql`${messages.id} in (${theirs})`);
   const [fileCount] = await db.select({ n: count() }).from(files).where(inArray(files.messageId, theirs));
   const [runCount] = await db.select({ n: count() }).from(toolRuns).where(inArray(toolRuns.messageId, own));
   const [preferenceCount] = await db.select({ n: count() }).from(userPreferences).where(eq(userPreferences.userId, userId));

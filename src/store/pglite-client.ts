@@ -45,7 +45,13 @@ export function drizzleClient(client: PGlite): PGlite {
     return name;
   };
 
-  const run = async (target: Pick<Transaction, 'query' | 'exec'>, query: string, params: unknown[] | undefined, given: QueryOptions | undefined, mayPrepare: boolean): Promise<Results> => {
+  const run = async (
+    target: Pick<Transaction, 'query' | 'exec'>,
+    query: string,
+    params: unknown[] | undefined,
+    given: QueryOptions | undefined,
+    mayPrepare: boolean,
+  ): Promise<Results> => {
     const options = shareParsers(given);
     const literals = params?.length ? toLiterals(params) : undefined;
     const known = names.get(query);
@@ -61,7 +67,7 @@ export function drizzleClient(client: PGlite): PGlite {
     client.transaction((tx) => {
       // A failed PREPARE would abort the transaction, so inside one only known statements are used.
       const txQuery: Query = (text, params, options) => run(tx, text, params, options, false);
-      return work(new Proxy(tx, { get: (target, prop) => (prop === 'query' ? txQuery : Reflect.get(target, prop, target) as unknown) }));
+      return work(new Proxy(tx, { get: (target, prop) => (prop === 'query' ? txQuery : (Reflect.get(target, prop, target) as unknown)) }));
     });
 
   return new Proxy(client, {

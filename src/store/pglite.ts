@@ -49,4 +49,3 @@ export async function openPglite(options: PgliteOptions): Promise<EmbeddedDataba
     dump: () => client.dumpDataDir('none'),
   };
 }
-

@@ -69,4 +69,3 @@ export function describePostgresUrl(url: string): string {
     return '(an unparseable DATABASE_URL)';
   }
 }
-

@@ -24,7 +24,10 @@ export const messages = pgTable(
     userId: text('user_id').notNull(),
     userName: text('user_name').notNull(),
     text: text('text').notNull(),
-    attachments: jsonb('attachments').$type<AttachmentMeta[]>().notNull().default(sql`'[]'::jsonb`),
+    attachments: jsonb('attachments')
+      .$type<AttachmentMeta[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     replyTo: bigint('reply_to', { mode: 'number' }).references((): AnyPgColumn => messages.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
   },
@@ -75,7 +78,10 @@ export const toolRuns = pgTable(
 
 export const userPreferences = pgTable('user_preferences', {
   userId: text('user_id').primaryKey(),
-  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  settings: jsonb('settings')
+    .$type<Record<string, unknown>>()
+    .notNull()
+    .default(sql`'{}'::jsonb`),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

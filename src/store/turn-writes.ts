@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { AttachmentMeta, OutboundTurn } from '../core/history.js';
 import { BOT_USER, type Inbound } from '../core/message.js';
 import type { Db, Executor } from './database.js';
-import type { files} from './schema.js';
+import type { files } from './schema.js';
 import { conversations, messages, processedEvents, toolRuns } from './schema.js';
 
 /**
@@ -33,12 +33,24 @@ interface InboundParams extends Record<string, unknown> {
 /** Claims the event id and, only when it was free, adds the conversation and the message. */
 function inboundQuery(db: Executor) {
   const claim = db.$with('claim').as(
-    db.insert(processedEvents).values({ eventId: p('eventId'), messageId: nextMessageId }).onConflictDoNothing().returning({ messageId: processedEvents.messageId }),
+    db
+      .insert(processedEvents)
+      .values({ eventId: p('eventId'), messageId: nextMessageId })
+      .onConflictDoNothing()
+      .returning({ messageId: processedEvents.messageId }),
   );
   const conversation = db.$with('conversation').as(
     db
       .insert(conversations)
-      .select((qb) => qb.select({ id: sql<string>`${p('conversation')}::text`.as('id'), platform: sql<string>`${p('platform')}::text`.as('platform'), createdAt: sql<Date>`now()`.as('created_at') }).from(claim))
+      .select((qb) =>
+        qb
+          .select({
+            id: sql<string>`${p('conversation')}::text`.as('id'),
+            platform: sql<string>`${p('platform')}::text`.as('platform'),
+            createdAt: sql<Date>`now()`.as('created_at'),
+          })
+          .from(claim),
+      )
       .onConflictDoNothing(),
   );
   const message = db.$with('message').as(
@@ -144,7 +156,10 @@ export class TurnWrites {
     const [claimed] = tx ? await inboundQuery(tx).execute(params) : await this.#inbound.execute(params);
     if (claimed?.messageId) return { claimed: true, messageId: claimed.messageId };
     // The claim lost to an earlier delivery; one still uncommitted reads as null.
-    const [seen] = await (tx ?? this.db).select({ messageId: processedEvents.messageId }).from(processedEvents).where(eq(processedEvents.eventId, inbound.eventId));
+    const [seen] = await (tx ?? this.db)
+      .select({ messageId: processedEvents.messageId })
+      .from(processedEvents)
+      .where(eq(processedEvents.eventId, inbound.eventId));
     return { claimed: false, messageId: seen?.messageId ?? null };
   }
 
@@ -153,11 +168,23 @@ export class TurnWrites {
     const kept: Omit<NewFile, 'messageId'>[] = [];
     const replies = turn.replies.map((reply) => {
       if (reply.type === 'text') return { text: reply.text, attachments: [] };
-      const meta: AttachmentMeta = { id: globalThis.crypto.randomUUID(), name: reply.name, mime: reply.mime, size: reply.bytes.byteLength, alt: reply.alt, stored: true };
+      const meta: AttachmentMeta = {
+        id: globalThis.crypto.randomUUID(),
+        name: reply.name,
+        mime: reply.mime,
+        size: reply.bytes.byteLength,
+        alt: reply.alt,
+        stored: true,
+      };
       kept.push({ id: meta.id, name: meta.name, mime: meta.mime, size: meta.size, bytes: reply.bytes });
       return { text: '', attachments: [meta] };
     });
-    const params: OutboundParams = { conversation: turn.conversation, replyTo: Number(turn.replyTo), replies: JSON.stringify(replies), run: JSON.stringify(turn.run ? [turn.run] : []) };
+    const params: OutboundParams = {
+      conversation: turn.conversation,
+      replyTo: Number(turn.replyTo),
+      replies: JSON.stringify(replies),
+      run: JSON.stringify(turn.run ? [turn.run] : []),
+    };
     const rows = tx ? await outboundQuery(tx).execute(params) : await this.#outbound.execute(params);
     const byAttachment = new Map(rows.flatMap((row) => row.attachments.map((meta) => [meta.id, row.id] as const)));
     return { rows, files: kept.map((file) => ({ ...file, messageId: byAttachment.get(file.id) ?? params.replyTo })) };

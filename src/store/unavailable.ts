@@ -3,7 +3,8 @@ import { StoreUnavailableError } from '../core/errors.js';
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 /** SQLSTATE classes and codes that mean the server is away or shutting down, not that the query is wrong. */
 const SERVER_AWAY = /^(08|53|57P0[1-3])/;
-const MESSAGES = /connection terminated|connection timeout|timeout exceeded when trying to connect|client has encountered a connection error|pglite is closed|cannot use a pool after calling end|not queryable/i;
+const MESSAGES =
+  /connection terminated|connection timeout|timeout exceeded when trying to connect|client has encountered a connection error|pglite is closed|cannot use a pool after calling end|not queryable/i;
 
 function isConnectionFailure(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {

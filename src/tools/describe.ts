@@ -13,9 +13,21 @@ const THUMBNAIL = 128;
 const MAX_PIXELS = 100_000_000;
 
 const COLOURS: Array<[string, number, number, number]> = [
-  ['black', 20, 20, 20], ['white', 240, 240, 240], ['grey', 128, 128, 128], ['red', 200, 40, 40], ['orange', 230, 140, 30],
-  ['yellow', 230, 210, 50], ['green', 60, 160, 60], ['teal', 40, 150, 150], ['blue', 50, 90, 200], ['purple', 130, 60, 170],
-  ['pink', 230, 130, 180], ['brown', 120, 80, 40], ['beige', 220, 200, 160], ['dark blue', 20, 30, 90], ['dark green', 20, 70, 30],
+  ['black', 20, 20, 20],
+  ['white', 240, 240, 240],
+  ['grey', 128, 128, 128],
+  ['red', 200, 40, 40],
+  ['orange', 230, 140, 30],
+  ['yellow', 230, 210, 50],
+  ['green', 60, 160, 60],
+  ['teal', 40, 150, 150],
+  ['blue', 50, 90, 200],
+  ['purple', 130, 60, 170],
+  ['pink', 230, 130, 180],
+  ['brown', 120, 80, 40],
+  ['beige', 220, 200, 160],
+  ['dark blue', 20, 30, 90],
+  ['dark green', 20, 70, 30],
 ];
 
 export const describe = defineTool({
@@ -48,7 +60,8 @@ async function imageFacts(file: Attachment): Promise<string> {
     const look = meta.format === 'svg' ? 'a vector drawing' : await colours(image, meta.hasAlpha);
     return `**${file.name}**: a ${width}×${height} ${format} image (${shape}${animated}), ${look}.`;
   } catch (error) {
-    const reason = error instanceof Error && /pixel limit/i.test(error.message) ? 'it is too large to open' : "it isn't a readable image (damaged, or not an image at all)";
+    const reason =
+      error instanceof Error && /pixel limit/i.test(error.message) ? 'it is too large to open' : "it isn't a readable image (damaged, or not an image at all)";
     throw new UserError('unreadable_file', `I couldn't read ${file.name}: ${reason}.`, { cause: error });
   }
 }

@@ -23,7 +23,12 @@ export const forget = defineTool({
 });
 
 function describe(counts: UserDataCounts): string {
-  const parts = [plural(counts.messages, 'message'), plural(counts.files, 'file'), plural(counts.toolRuns, 'tool run'), plural(counts.preferences, 'saved setting')];
+  const parts = [
+    plural(counts.messages, 'message'),
+    plural(counts.files, 'file'),
+    plural(counts.toolRuns, 'tool run'),
+    plural(counts.preferences, 'saved setting'),
+  ];
   return parts.filter((part) => !part.startsWith('0 ')).join(', ') || 'nothing';
 }
 

@@ -7,6 +7,11 @@ import { summarize } from './summarize.js';
 /** Every built-in tool, in the order help lists them and file kinds find their reader. */
 export function builtinTools(): Tool[] {
   const tools: Tool[] = [];
-  tools.push(createHelpTool(() => tools), summarize, describe, forget);
+  tools.push(
+    createHelpTool(() => tools),
+    summarize,
+    describe,
+    forget,
+  );
   return tools;
 }

@@ -15,7 +15,8 @@ const echo = defineTool({
   input: z.object({ text: z.string().optional() }),
   textField: 'text',
   keywords: ['echo'],
-  run: (input) => Promise.resolve({ replies: [{ type: 'text', text: input.text ?? '' }], provider: 'test', model: 'parrot', usage: { inputTokens: 3, outputTokens: 4 } }),
+  run: (input) =>
+    Promise.resolve({ replies: [{ type: 'text', text: input.text ?? '' }], provider: 'test', model: 'parrot', usage: { inputTokens: 3, outputTokens: 4 } }),
 });
 const broken = defineTool({
   name: 'broken',
@@ -33,7 +34,8 @@ const slow = defineTool({
   name: 'slow',
   description: 'Takes longer than allowed',
   input: z.object({}),
-  run: (_input, ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => setTimeout(() => resolve({ replies: [{ type: 'text', text: 'late' }] }), 50))),
+  run: (_input, ctx) =>
+    new Promise((resolve) => ctx.signal.addEventListener('abort', () => setTimeout(() => resolve({ replies: [{ type: 'text', text: 'late' }] }), 50))),
 });
 
 let database: TestDatabase;
@@ -44,7 +46,15 @@ let counter = 0;
 
 function message(text: string, overrides: Partial<Inbound> = {}): Inbound {
   counter++;
-  return { eventId: `p:${counter}`, conversation: { platform: 'web', key: `web:p${counter}` }, user: { id: 'web:u', name: 'U' }, text, attachments: [], receivedAt: new Date(), ...overrides };
+  return {
+    eventId: `p:${counter}`,
+    conversation: { platform: 'web', key: `web:p${counter}` },
+    user: { id: 'web:u', name: 'U' },
+    text,
+    attachments: [],
+    receivedAt: new Date(),
+    ...overrides,
+  };
 }
 
 beforeAll(async () => {
@@ -63,7 +73,9 @@ describe('Pipeline', () => {
   it('records the run with provider, model, tokens and latency', async () => {
     const result = await pipeline.handle(message('/echo hi there'));
     expect(result.replies.map((reply) => reply.text)).toEqual(['hi there']);
-    expect(await runsFor(result.messageId)).toMatchObject([{ tool: 'echo', provider: 'test', model: 'parrot', tokensIn: 3, tokensOut: 4, outcome: 'ok', input: { text: 'hi there' } }]);
+    expect(await runsFor(result.messageId)).toMatchObject([
+      { tool: 'echo', provider: 'test', model: 'parrot', tokensIn: 3, tokensOut: 4, outcome: 'ok', input: { text: 'hi there' } },
+    ]);
   });
 
   it('turns a bug into a generic reply with a reference, and logs the cause', async () => {
@@ -118,6 +130,11 @@ describe('Pipeline', () => {
     const second = pipeline.handle(message('/echo b', { conversation }));
     expect(() => pipeline.handle(message('/echo c', { conversation }))).toThrow(expect.objectContaining({ code: 'busy' }) as Error);
     await Promise.all([first, second]);
-    expect((await history.list('web:queue', { limit: 10 })).map((entry) => entry.text)).toEqual(['/slow', expect.stringMatching(/took too long/), '/echo b', 'b']);
+    expect((await history.list('web:queue', { limit: 10 })).map((entry) => entry.text)).toEqual([
+      '/slow',
+      expect.stringMatching(/took too long/),
+      '/echo b',
+      'b',
+    ]);
   });
 });

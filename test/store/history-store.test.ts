@@ -17,7 +17,17 @@ function inbound(conversation: string, text: string, overrides: Partial<Inbound>
   };
 }
 
-const run = { tool: 'summarize', input: { text: 'x' }, provider: 'local', model: 'extractive', latencyMs: 3, tokensIn: null, tokensOut: null, outcome: 'ok' as const, errorCode: null };
+const run = {
+  tool: 'summarize',
+  input: { text: 'x' },
+  provider: 'local',
+  model: 'extractive',
+  latencyMs: 3,
+  tokensIn: null,
+  tokensOut: null,
+  outcome: 'ok' as const,
+  errorCode: null,
+};
 
 describe.each(backends)('HistoryStore on $name', (backend) => {
   let database: TestDatabase;

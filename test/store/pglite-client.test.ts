@@ -18,7 +18,13 @@ const prepared = async () => (await raw.query<{ name: string; statement: string 
 describe('drizzleClient', () => {
   it('returns what the plain query returns, for every kind of value', async () => {
     const insert = 'insert into t (s, n, b, j, at) values ($1, $2, $3, $4::jsonb, $5) returning s, n, b, j, at';
-    const values = [`it's a \\ "test" 😀 ünï ${'x'.repeat(5000)}`, -42, true, JSON.stringify({ a: [1, 'two'], quote: "'" }), new Date('2026-01-02T03:04:05.678Z')];
+    const values = [
+      `it's a \\ "test" 😀 ünï ${'x'.repeat(5000)}`,
+      -42,
+      true,
+      JSON.stringify({ a: [1, 'two'], quote: "'" }),
+      new Date('2026-01-02T03:04:05.678Z'),
+    ];
     const viaCache = await client.query(insert, values, { rowMode: 'array' });
     const plain = await raw.query(insert, values, { rowMode: 'array' });
     expect(viaCache.rows).toEqual(plain.rows);

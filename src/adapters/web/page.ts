@@ -20,11 +20,16 @@ export interface Asset {
 export function loadPageAssets(): Asset[] {
   return readdirSync(ASSETS)
     .filter((name) => TYPES[extname(name)])
-    .map((name) => ({ path: name === 'index.html' ? '/' : `/${name}`, type: TYPES[extname(name)] ?? 'text/plain', body: readFileSync(`${ASSETS}${name}`, 'utf8') }));
+    .map((name) => ({
+      path: name === 'index.html' ? '/' : `/${name}`,
+      type: TYPES[extname(name)] ?? 'text/plain',
+      body: readFileSync(`${ASSETS}${name}`, 'utf8'),
+    }));
 }
 
 export const PAGE_HEADERS = {
-  'Content-Security-Policy': "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+  'Content-Security-Policy':
+    "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
 };

@@ -57,7 +57,9 @@ export function createWebApp(deps: WebDeps): Hono {
 
   app.get('/api/tools', (c) =>
     c.json({
-      tools: registry.list().map((tool) => ({ name: tool.name, description: tool.description, usage: usage(tool), options: toolOptions(tool), accepts: tool.accepts })),
+      tools: registry
+        .list()
+        .map((tool) => ({ name: tool.name, description: tool.description, usage: usage(tool), options: toolOptions(tool), accepts: tool.accepts })),
     }),
   );
 

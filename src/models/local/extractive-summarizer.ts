@@ -34,7 +34,13 @@ export function summarizeExtractive(passages: readonly Passage[], points: number
     for (const sentence of splitSentences(passage.text)) {
       const sentenceTerms = terms(sentence);
       for (const term of sentenceTerms) frequency.set(term, (frequency.get(term) ?? 0) + 1);
-      candidates.push({ ...(passage.speaker ? { speaker: passage.speaker } : {}), sentence, position: candidates.length, terms: new Set(sentenceTerms), score: 0 });
+      candidates.push({
+        ...(passage.speaker ? { speaker: passage.speaker } : {}),
+        sentence,
+        position: candidates.length,
+        terms: new Set(sentenceTerms),
+        score: 0,
+      });
     }
   }
   const maxSentences = typeof points === 'number' ? points : points(candidates.length);
@@ -54,9 +60,7 @@ export function summarizeExtractive(passages: readonly Passage[], points: number
     if (picked.some((chosen) => overlap(chosen.terms, candidate.terms) > REDUNDANT)) continue;
     picked.push(candidate);
   }
-  return picked
-    .sort((a, b) => a.position - b.position)
-    .map(({ speaker, sentence }) => ({ ...(speaker ? { speaker } : {}), sentence: clip(sentence) }));
+  return picked.sort((a, b) => a.position - b.position).map(({ speaker, sentence }) => ({ ...(speaker ? { speaker } : {}), sentence: clip(sentence) }));
 }
 
 function overlap(a: Set<string>, b: Set<string>): number {

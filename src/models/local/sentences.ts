@@ -1,5 +1,6 @@
 /** Abbreviations after which a period does not end a sentence (Intl.Segmenter splits after them). */
-const ABBREVIATIONS = /(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|vs|etc|Inc|Ltd|Co|Corp|No|Fig|approx|ca|cf|e\.g|i\.e|z\.\s?B|u\.\s?a|d\.\s?h|bzw|usw|Nr|S)\.|\b[A-Za-z]\.)\s*$/;
+const ABBREVIATIONS =
+  /(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|vs|etc|Inc|Ltd|Co|Corp|No|Fig|approx|ca|cf|e\.g|i\.e|z\.\s?B|u\.\s?a|d\.\s?h|bzw|usw|Nr|S)\.|\b[A-Za-z]\.)\s*$/;
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'sentence' });
 /** Intl.Segmenter slows down quadratically on long strings, so it is fed pieces of about this size. */
