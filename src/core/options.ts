@@ -51,7 +51,7 @@ export function toolOptions(tool: Tool): ToolOption[] {
   return options;
 }
 
-export function inputJsonSchema(tool: Tool): Record<string, unknown> {
+function inputJsonSchema(tool: Tool): Record<string, unknown> {
   return z.toJSONSchema(tool.input, { io: 'input' });
 }
 
