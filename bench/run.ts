@@ -1,7 +1,8 @@
 /**
  * npm run bench: throughput and latency of POST /api/messages (summarize) against a bare echo
  * route on the same server, on PGlite and on a Postgres server, then start-up time and idle
- * memory of the built server. Goals are printed with a pass/miss mark, never asserted.
+ * memory of the built server, then free text routed by a chat model (a fake one): overhead,
+ * concurrency and memory. Goals are printed with a pass/miss mark, never asserted.
  *
  *   BENCH_SECONDS=10          seconds per measured run (warm-up: BENCH_WARMUP_SECONDS, default a third, 1-3 s)
  *   BENCH_CONNECTIONS=16      concurrency of the main runs (a concurrency-1 run follows each)
@@ -9,30 +10,29 @@
  *   BENCH_DATABASE_URL=...    Postgres server to create throwaway databases on (default postgres://root@127.0.0.1:5432/postgres)
  *   BENCH_IDLE_SECONDS=3      wait after ready before reading the idle RSS
  *   --skip-postgres           PGlite only (also BENCH_SKIP_POSTGRES=1; automatic when the server is unreachable)
- *   --only=throughput|startup one half only
- *   --cpu-prof[=DIR]          CPU-profile the server in one more summarize run (not in the figures), into DIR (default $TMPDIR/assistant-bench-profiles)
+ *   --only=throughput|startup|routing  one section only
+ *   BENCH_ROUTING_MESSAGES, BENCH_BURST_ROUNDS, BENCH_STREAMS, ...: the routing section's sizes (bench/routing-settings.ts)
+ *   --cpu-prof[=DIR]          CPU-profile the server in one more run of each measured case (not in the figures), into DIR (default $TMPDIR/assistant-bench-profiles)
  */
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanUp, cleanUpOnSignals } from './cleanup.js';
+import { numberEnv } from './env.js';
 import { GOALS } from './goals.js';
+import { loadLine } from './load-average.js';
 import { machineInfo } from './machine.js';
 import { profileSummary } from './profile-summary.js';
 import { DEFAULT_ADMIN_URL, probePostgres } from './postgres.js';
 import { backendRatios, goalLines, overheadTable, startupTable, throughputTable } from './report.js';
+import { benchRouting } from './routing.js';
+import { routingSettings } from './routing-settings.js';
 import { benchStartups, ensureBuilt } from './startup.js';
-import { fixed } from './table.js';
 import { benchBackend, SUMMARIZE_TEXT, type Backend, type BackendReport, type ThroughputSettings } from './throughput.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
   const found = args.find((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
   return found === undefined ? undefined : (found.split('=')[1] ?? '');
-};
-const numberEnv = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
-  return value;
 };
 
 async function main(): Promise<void> {
@@ -47,6 +47,8 @@ async function main(): Promise<void> {
   };
   const idleSeconds = numberEnv('BENCH_IDLE_SECONDS', 3);
   const only = flag('only');
+  if (only !== undefined && !['throughput', 'startup', 'routing'].includes(only)) throw new Error(`--only=${only}: use throughput, startup or routing`);
+  const runs = (section: string): boolean => only === undefined || only === section;
   const adminUrl = process.env['BENCH_DATABASE_URL'] ?? DEFAULT_ADMIN_URL;
 
   let postgresUrl: string | undefined;
@@ -65,13 +67,13 @@ async function main(): Promise<void> {
     }
   }
 
-  console.log('Benchmark: POST /api/messages (summarize) against a bare echo floor; start-up and idle memory');
+  console.log('Benchmark: POST /api/messages (summarize) against a bare echo floor; start-up and idle memory; model routing');
   for (const line of await machineInfo(postgresVersion)) console.log(line);
-  console.log(loadLine());
+  console.log(loadLine('before'));
   console.log(postgresNote);
   console.log('');
 
-  if (only !== 'startup') {
+  if (runs('throughput')) {
     console.log('== Throughput and latency ==');
     console.log(
       `Load: autocannon (in this process) -> server child process (node --import tsx bench/target-server.ts, createApp + /bench/echo), 127.0.0.1, keep-alive.`,
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
     }
   }
 
-  if (only !== 'throughput') {
+  if (runs('startup')) {
     console.log('== Start-up (node dist/main.js, PORT=0, LOG_LEVEL=info) ==');
     console.log(`Build: ${await ensureBuilt()}`);
     console.log(
@@ -124,14 +126,13 @@ async function main(): Promise<void> {
     );
     console.log(startupTable(await benchStartups(postgresUrl, idleSeconds)));
     if (!postgresUrl) console.log(postgresNote);
+    console.log('');
   }
-}
 
-/** Other work on the machine skews every figure; the load average says whether there was any. */
-function loadLine(): string {
-  const [one, five] = loadavg();
-  const busy = (one ?? 0) > 0.5 ? '  (other processes are using the CPU: wall-clock figures will be pessimistic)' : '';
-  return `Load average before: ${fixed(one ?? Number.NaN, 2)} (1 min), ${fixed(five ?? Number.NaN, 2)} (5 min) on ${availableParallelism()} cores${busy}`;
+  if (runs('routing')) {
+    console.log('== Free text routed by a chat model (PGlite) ==');
+    await benchRouting(routingSettings(settings.cpuProfDir, postgresUrl));
+  }
 }
 
 cleanUpOnSignals();

@@ -6,9 +6,6 @@
  *   BENCH_PROFILE_DIR          adds POST /bench/profile/start and /bench/profile/stop?name=N (writes N.cpuprofile there)
  * Prints "BENCH_READY <port>" once listening; SIGTERM closes the server and the database.
  */
-import { writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
-import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createApp } from '../src/app.js';
@@ -17,6 +14,7 @@ import { createLogger } from '../src/logger.js';
 import type { Database } from '../src/store/database.js';
 import { openPglite } from '../src/store/pglite.js';
 import { openPostgres } from '../src/store/postgres.js';
+import { mountProfiler } from './profiler-routes.js';
 
 const config = loadConfig({ RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_BURST: '10000000', LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' });
 const log = createLogger(config.LOG_LEVEL);
@@ -48,20 +46,3 @@ process.once('SIGTERM', () => {
   // Keep-alive connections left open by the load generator would hold close() up.
   if ('closeAllConnections' in server) server.closeAllConnections();
 });
-
-/** CPU profiling of just the span the load generator asks for, through the inspector. */
-function mountProfiler(router: Hono, dir: string): void {
-  const session = new Session();
-  session.connect();
-  router.post('/bench/profile/start', async (c) => {
-    await session.post('Profiler.enable');
-    await session.post('Profiler.start');
-    return c.json({ profiling: true });
-  });
-  router.post('/bench/profile/stop', async (c) => {
-    const { profile } = await session.post('Profiler.stop');
-    const file = join(dir, `${(c.req.query('name') ?? 'server').replace(/[^\w-]/g, '_')}.cpuprofile`);
-    await writeFile(file, JSON.stringify(profile));
-    return c.json({ file });
-  });
-}

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   try {
     // Only the driver in use is loaded: each costs start-up time and memory.
     database = config.DATABASE_URL
-      ? await (await import('./store/postgres.js')).openPostgres(config.DATABASE_URL, log)
+      ? await (await import('./store/postgres.js')).openPostgres(config.DATABASE_URL, log, config.DATABASE_POOL_SIZE)
       : await (await import('./store/pglite.js')).openPglite({ dataDir: join(config.DATA_DIR, 'pgdata') });
   } catch (error) {
     if (!(error instanceof DatabaseStartError)) throw error;
@@ -31,11 +31,9 @@ async function main(): Promise<void> {
   const app = createApp(config, database, log);
   const server = serve({ fetch: app.web.fetch, port: config.PORT, hostname: config.HOST }, (address) => {
     const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${address.port}`;
-    log.info(
-      { url, database: database.where, tools: app.registry.list().map((tool) => tool.name), readyMs: Math.round(performance.now() - started) },
-      'web chat ready',
-    );
-    console.log(`Web chat: ${url}  (history: ${database.where})`);
+    const tools = app.registry.list().map((tool) => tool.name);
+    log.info({ url, database: database.where, tools, models: app.models, readyMs: Math.round(performance.now() - started) }, 'web chat ready');
+    console.log(`Web chat: ${url}  (history: ${database.where})\nModels:\n${app.models.map((line) => `  ${line}`).join('\n')}`);
   });
   server.on('error', (error) => {
     log.fatal({ err: error }, `cannot listen on ${config.HOST}:${config.PORT}`);
@@ -45,7 +43,7 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     log.info({ signal }, 'shutting down');
     server.close(() => {
-      database.close().then(
+      Promise.all([app.close(), database.close()]).then(
         () => process.exit(0),
         () => process.exit(1),
       );

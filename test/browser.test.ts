@@ -1,13 +1,20 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { chromium, type Browser, type Page, type Route } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reply, startFakeInference, type FakeInference } from './fakes/inference-server.js';
 import { openTestPglite, type TestDatabase } from './support/databases.js';
+import { history, type HistoryMessage } from './support/http.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const IMAGE = '/work/shared/fixtures/images/320x240.jpg';
+/** Any token of the right shape: the model calls go to the fake inference server. */
+const HF_TOKEN = 'hf_fake_token_for_tests_0123456789abcdef';
+/** Describing an image reads the text in it; Tesseract can take seconds on a busy machine. */
+const DESCRIBE_TIMEOUT_MS = 15_000;
 const hasBrowser = existsSync(CHROMIUM);
 if (!hasBrowser) console.log(`skipped: the web chat browser suite (${CHROMIUM} is not installed; .ci/install-browser installs it)`);
 
@@ -36,6 +43,34 @@ interface ApiTool {
   name: string;
   description: string;
   usage: string;
+}
+
+/** How many messages the page shows for a stored conversation: replies to one message share a bubble, as in web/history.js. */
+function shownCount(messages: HistoryMessage[]): number {
+  return messages.filter((message, index) => {
+    const previous = messages[index - 1];
+    return !(message.direction === 'out' && message.replyTo !== null && previous?.direction === 'out' && previous.replyTo === message.replyTo);
+  }).length;
+}
+
+/** A reply's Markdown as the page shows it: bold and code marks gone. */
+function withoutMarks(markdown: string): string {
+  return markdown.replace(/\*\*|`/g, '');
+}
+
+const messagesOn = (target: Page, direction: 'in' | 'out') => target.locator(`[data-testid="message"][data-direction="${direction}"]`);
+
+/** Each message on the page: its direction and the text of its body. */
+const readMessages = (target: Page) =>
+  target
+    .getByTestId('message')
+    .evaluateAll((items: PageElement[]) =>
+      items.map((item) => ({ direction: item.getAttribute('data-direction'), text: item.querySelector('[data-testid="message-body"]')?.textContent })),
+    );
+
+async function storedConversationOn(target: Page, origin: string): Promise<string | null> {
+  const { origins } = await target.context().storageState();
+  return origins.find((entry) => entry.origin === origin)?.localStorage.find((item) => item.name === 'assistant.conversation')?.value ?? null;
 }
 
 describe.skipIf(!hasBrowser)('web chat page in a browser', () => {
@@ -68,24 +103,26 @@ describe.skipIf(!hasBrowser)('web chat page in a browser', () => {
     server = await startServer(db);
     cleanup.push(() => server.close());
     browser = await launching;
-    page = await browser.newPage({ baseURL: server.url, viewport: { width: 1200, height: 900 } });
-    page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
+    page = await openPage(server);
+  });
+
+  async function openPage(target: RunningServer): Promise<Page> {
+    const opened = await browser.newPage({ baseURL: target.url, viewport: { width: 1200, height: 900 } });
+    opened.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
     // A 4xx answer is also logged as a console error; a CSP refusal or a script error is not one of those.
-    page.on('console', (message) => {
+    opened.on('console', (message) => {
       if (message.type() === 'error' && !/^Failed to load resource/.test(message.text())) pageErrors.push(`console: ${message.text()}`);
     });
-  });
+    return opened;
+  }
 
   afterAll(async () => {
     for (const close of cleanup.reverse()) await close();
   });
 
-  const messages = (direction: 'in' | 'out') => page.locator(`[data-testid="message"][data-direction="${direction}"]`);
+  const messages = (direction: 'in' | 'out') => messagesOn(page, direction);
   const input = () => page.getByTestId('composer-input');
-  const storedConversation = async () => {
-    const { origins } = await page.context().storageState();
-    return origins.find((origin) => origin.origin === server.url)?.localStorage.find((item) => item.name === 'assistant.conversation')?.value ?? null;
-  };
+  const storedConversation = () => storedConversationOn(page, server.url);
 
   it('loads the command list from the tool registry; a command inserts its name', async () => {
     const { tools } = (await (await fetch(`${server.url}/api/tools`)).json()) as { tools: ApiTool[] };
@@ -166,13 +203,14 @@ describe.skipIf(!hasBrowser)('web chat page in a browser', () => {
 
   it('keeps user text as typed (Shift+Enter is a new line) and renders bold from the bot', async () => {
     const before = await messages('in').count();
+    const outBefore = await messages('out').count();
     await input().pressSequentially('Hi <b>there</b> & **not bold**');
     await input().press('Shift+Enter');
     await input().pressSequentially('second line');
     expect(await input().inputValue()).toBe('Hi <b>there</b> & **not bold**\nsecond line');
     expect(await messages('in').count()).toBe(before);
     await input().press('Enter');
-    await expect.poll(() => messages('out').count()).toBe(2);
+    await expect.poll(() => messages('out').count()).toBe(outBefore + 1);
     const mine = messages('in').last();
     expect(await mine.getByTestId('message-body').innerText()).toBe('Hi <b>there</b> & **not bold**\nsecond line');
     expect(await mine.locator('b, strong').count()).toBe(0);
@@ -185,10 +223,20 @@ describe.skipIf(!hasBrowser)('web chat page in a browser', () => {
   it('uploads an image with no text: shows it inline and the description of it', async () => {
     const meta = await sharp(IMAGE).metadata();
     const name = basename(IMAGE);
+    // What the describe tool says about this image, asked directly (in a conversation of its own).
+    const form = new FormData();
+    form.append('text', '');
+    form.append('files', new Blob([await readFile(IMAGE)], { type: 'image/jpeg' }), name);
+    const direct = (await (await fetch(`${server.url}/api/messages`, { method: 'POST', body: form })).json()) as { replies: Array<{ text?: string }> };
+    const expected = direct.replies.map((part) => part.text ?? '').join('\n');
+    expect(expected).toContain(`${meta.width}×${meta.height} ${meta.format.toUpperCase()}`);
+
+    const outBefore = await messages('out').count();
     await page.getByTestId('file-input').setInputFiles(IMAGE);
     await expect.poll(() => page.getByTestId('file-chip').innerText()).toContain(name);
     await page.getByTestId('send-button').click();
-    await expect.poll(() => messages('out').count()).toBe(3);
+    await messages('out').nth(outBefore).waitFor({ timeout: DESCRIBE_TIMEOUT_MS });
+    expect(await messages('out').count()).toBe(outBefore + 1);
     expect(await page.getByTestId('file-chip').count()).toBe(0);
 
     const mine = messages('in').last();
@@ -197,21 +245,18 @@ describe.skipIf(!hasBrowser)('web chat page in a browser', () => {
     expect(await image.getAttribute('alt')).toBe(name);
     expect(await image.getAttribute('src')).toMatch(/^blob:/);
 
+    // Every line of the description (the image's facts, and whatever else the server adds: a caption, the text read in it).
     const reply = messages('out').last();
     expect(await reply.locator('strong').first().innerText()).toBe(name);
-    expect(await reply.innerText()).toContain(`${meta.width}×${meta.height} ${meta.format.toUpperCase()}`);
+    const shown = await reply.getByTestId('message-body').innerText();
+    for (const line of withoutMarks(expected).split('\n')) expect(shown).toContain(line);
   });
 
   it('restores the conversation from the server after a reload', async () => {
-    const read = () =>
-      page
-        .getByTestId('message')
-        .evaluateAll((items: PageElement[]) =>
-          items.map((item) => ({ direction: item.getAttribute('data-direction'), text: item.querySelector('[data-testid="message-body"]')?.textContent })),
-        );
+    const read = () => readMessages(page);
     const before = await read();
     const conversation = await storedConversation();
-    expect(before).toHaveLength(6);
+    expect(before).toHaveLength(shownCount(await history(server.url, conversation ?? '')));
 
     await page.reload();
     await expect.poll(() => page.getByTestId('message').count()).toBe(before.length);
@@ -235,6 +280,7 @@ describe.skipIf(!hasBrowser)('web chat page in a browser', () => {
     const { error } = (await direct.json()) as { error: { code: string; message: string } };
     expect(direct.status).toBe(415);
 
+    const shownBefore = await page.getByTestId('message').count();
     const outBefore = await messages('out').count();
     await page.getByTestId('file-input').setInputFiles(zip);
     await page.getByTestId('send-button').click();
@@ -258,8 +304,9 @@ describe.skipIf(!hasBrowser)('web chat page in a browser', () => {
     await page.unroute('**/api/messages');
 
     // After a reload only what the server kept is there.
+    expect(shownCount(await history(server.url, (await storedConversation()) ?? ''))).toBe(shownBefore);
     await page.reload();
-    await expect.poll(() => page.getByTestId('message').count()).toBe(6);
+    await expect.poll(() => page.getByTestId('message').count()).toBe(shownBefore);
     expect(await bubble.count()).toBe(0);
   });
 
@@ -280,5 +327,126 @@ describe.skipIf(!hasBrowser)('web chat page in a browser', () => {
     expect(fresh).not.toBeNull();
     expect(fresh).not.toBe(old);
     expect(pageErrors).toEqual([]);
+  });
+
+  // Its own server and database: the tests above run with no model, answering by keyword rules.
+  describe('with a chat model', () => {
+    const PIECES = ['Hel', 'lo ', 'there'] as const;
+    let fake: FakeInference | undefined;
+    let modelServer: RunningServer;
+    let chat: Page;
+    const closeModel: Array<() => Promise<void>> = [];
+
+    beforeAll(async () => {
+      const started = await startFakeInference();
+      fake = started;
+      closeModel.push(() => started.close());
+      const modelDb = await openTestPglite();
+      closeModel.push(() => modelDb.destroy());
+      modelServer = await startServer(modelDb, { HF_TOKEN }, { fetch: started.hostedFetch });
+      closeModel.push(() => modelServer.close());
+      chat = await openPage(modelServer);
+      closeModel.push(() => chat.close());
+    });
+
+    afterAll(async () => {
+      for (const close of closeModel.reverse()) await close();
+      if (fake) expect(fake.invalid).toEqual([]);
+    });
+
+    const model = () => {
+      if (!fake) throw new Error('the fake inference server did not start');
+      return fake;
+    };
+
+    it('shows the answer as it is written, then the finished reply, which a reload shows again', async () => {
+      model().script('chat', reply.chat([...PIECES], { chunkDelayMs: 400 }));
+      await chat.goto('/');
+      // Held until the pending indicator has been seen; the answer then streams as the model writes it.
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await chat.route('**/api/messages', async (route: Route) => {
+        await held;
+        await route.continue();
+      });
+      const request = chat.waitForRequest('**/api/messages');
+      await chat.getByTestId('composer-input').fill('Say hello');
+      await chat.getByTestId('composer-input').press('Enter');
+      await chat.getByTestId('pending').waitFor();
+      expect((await request).headers()['accept']).toContain('text/event-stream');
+      release();
+
+      // The first piece shows while the rest is still on its way (400 ms a piece), in place of the pending indicator.
+      const live = chat.getByTestId('streaming-message');
+      await live.filter({ hasText: PIECES[0] }).waitFor({ timeout: 10_000 });
+      const partial = await live.getByTestId('message-body').innerText();
+      expect(partial.startsWith(PIECES[0])).toBe(true);
+      expect(partial).not.toContain(PIECES[2]);
+      expect(await live.getAttribute('aria-busy')).toBe('true');
+      expect(await chat.getByTestId('pending').count()).toBe(0);
+      expect(await messagesOn(chat, 'out').count()).toBe(0);
+
+      // Then the finished reply takes its place, as the server stored it.
+      const answer = messagesOn(chat, 'out').first();
+      await answer.waitFor();
+      await chat.unroute('**/api/messages');
+      expect(await answer.getByTestId('message-body').innerText()).toBe(PIECES.join(''));
+      expect(await live.count()).toBe(0);
+      expect(model().remaining('chat')).toBe(0);
+      const conversation = (await storedConversationOn(chat, modelServer.url)) ?? '';
+      expect((await history(modelServer.url, conversation)).at(-1)).toMatchObject({ direction: 'out', text: PIECES.join('') });
+
+      const before = await readMessages(chat);
+      expect(before).toEqual([
+        { direction: 'in', text: 'Say hello' },
+        { direction: 'out', text: PIECES.join('') },
+      ]);
+      await chat.reload();
+      await expect.poll(() => chat.getByTestId('message').count()).toBe(before.length);
+      expect(await readMessages(chat)).toEqual(before);
+      expect(pageErrors).toEqual([]);
+    });
+
+    it('shows an error event like other errors, and takes an answer cut off midway for a network failure', async () => {
+      const input = chat.getByTestId('composer-input');
+      const errors = chat.getByTestId('error-message');
+      const shownBefore = await chat.getByTestId('message').count();
+      const failure = { error: { code: 'store_unavailable', message: 'The database is not answering.' } };
+      /** The id of each message the page sent. */
+      const ids: string[] = [];
+      /** Answers the page's messages, without the server, with a piece of text and then `end`. */
+      const answerWith = (end: string) =>
+        chat.route('**/api/messages', async (route: Route) => {
+          ids.push((route.request().postDataJSON() as { id: string }).id);
+          await route.fulfill({ status: 200, contentType: 'text/event-stream', body: `event: delta\ndata: {"text":"Hel"}\n\n${end}` });
+        });
+
+      await answerWith(`event: error\ndata: ${JSON.stringify(failure)}\n\n`);
+      await input.fill('Are you there?');
+      await input.press('Enter');
+      await errors.waitFor();
+      expect((await errors.getByTestId('message-body').innerText()).trim()).toBe(failure.error.message);
+      expect(await chat.getByTestId('streaming-message').count()).toBe(0);
+      expect(await messagesOn(chat, 'in').last().innerText()).toContain('Not sent');
+      expect(await input.inputValue()).toBe('Are you there?');
+      await chat.unroute('**/api/messages');
+
+      // Sent again as it is, with the same id: the server answers a message it has seen once.
+      await answerWith('');
+      await input.press('Enter');
+      await expect.poll(() => errors.count()).toBe(2);
+      expect(await errors.last().innerText()).toContain("couldn't reach the server");
+      expect(await chat.getByTestId('streaming-message').count()).toBe(0);
+      expect(await input.inputValue()).toBe('Are you there?');
+      await chat.unroute('**/api/messages');
+      expect(ids).toHaveLength(2);
+      expect(ids[1]).toBe(ids[0]);
+
+      // Neither reached the server.
+      await chat.reload();
+      await expect.poll(() => chat.getByTestId('message').count()).toBe(shownBefore);
+      expect(await errors.count()).toBe(0);
+      expect(pageErrors).toEqual([]);
+    });
   });
 });

@@ -1,4 +1,5 @@
-// The message bubbles: the user's, the bot's, an error and the "working on it" one.
+// The message bubbles: the user's, the bot's, an error, the "working on it" one and an answer
+// still being written.
 
 import { attachmentElement } from './attachments.js';
 import { h } from './dom.js';
@@ -111,4 +112,22 @@ export function pendingBubble() {
   dots.append(h('span'), h('span'), h('span'));
   body.append(dots, h('span', 'visually-hidden', `${BOT_NAME} is working on it…`));
   return article;
+}
+
+/**
+ * The bot's answer while it is written, as plain text; the finished reply, rendered, replaces it.
+ * @returns {{ element: HTMLElement, append: (text: string) => void }}
+ */
+export function streamingBubble() {
+  const { article, body } = messageShell({ direction: 'out', author: BOT_NAME });
+  article.className = 'message message-out message-streaming';
+  article.dataset['testid'] = 'streaming-message';
+  delete article.dataset['direction'];
+  // Screen readers wait for the finished reply that replaces this bubble, rather than reading out each piece.
+  article.setAttribute('aria-busy', 'true');
+  const paragraph = h('p', 'plain-text');
+  const text = document.createTextNode('');
+  paragraph.append(text);
+  body.append(paragraph);
+  return { element: article, append: (more) => text.appendData(more) };
 }

@@ -1,12 +1,12 @@
-// Sending what is in the composer, and showing the bot's answer or why it failed.
+// Sending what is in the composer, and showing the bot's answer as it is written, or why it failed.
 
-import { errorText, NETWORK_ERROR, postMessage, readJson } from './api.js';
+import { errorText, NETWORK_ERROR, postMessage, readReply } from './api.js';
 import { hideMenu } from './commands.js';
 import { clearComposer, pickedFiles, restoreComposer } from './composer.js';
 import { conversation, setConversation } from './conversation.js';
 import { h, ui } from './dom.js';
 import { appendMessage, keepObjectUrl, showPending } from './message-list.js';
-import { botMessage, errorBubble, userMessage } from './messages.js';
+import { botMessage, errorBubble, streamingBubble, userMessage } from './messages.js';
 import { randomId } from './random-id.js';
 import { userId } from './storage.js';
 
@@ -62,16 +62,36 @@ export async function send() {
   clearComposer();
   setPending(request);
 
+  /** @type {{ element: HTMLElement, append: (text: string) => void } | null} The answer so far, while it streams. */
+  let live = null;
+  /** @param {string} piece */
+  const showText = (piece) => {
+    if (generation !== conversation.generation) return;
+    if (!live) {
+      // The first words take the place of the "working on it" dots.
+      showPending(false);
+      live = streamingBubble();
+      appendMessage(live.element, { scroll: 'always' });
+    }
+    live.append(piece);
+  };
+
   try {
     let response = await postMessage({ text, files, id, conversation: conversation.id, user: userId, name: displayName() });
-    let data = await readJson(response);
+    let { data, failedInStream } = await readReply(response, showText);
     if (response.status === 404 && data?.error?.code === 'conversation_not_found' && conversation.id && generation === conversation.generation) {
       // The stored conversation is gone (deleted on the server): carry on in a new one.
       setConversation(null);
       response = await postMessage({ text, files, id, conversation: null, user: userId, name: displayName() });
-      data = await readJson(response);
+      ({ data, failedInStream } = await readReply(response, showText));
     }
     if (generation !== conversation.generation) return;
+    if (failedInStream) {
+      // The message was taken, so it may be stored: sending it again keeps its id, to be answered once.
+      retry = { id, text, files };
+      failed(sent, text, files, errorText(data, 500));
+      return;
+    }
     if (!response.ok || !data || !Array.isArray(data.replies)) {
       failed(sent, text, files, errorText(data, response.status));
       return;
@@ -79,12 +99,17 @@ export async function send() {
     if (typeof data.conversation === 'string') setConversation(data.conversation);
     if (typeof data.message === 'string') sent.dataset['id'] = data.message;
     setPending(null);
-    appendMessage(botMessage(/** @type {ReplyPart[]} */ (data.replies)), { scroll: 'always' });
+    const reply = botMessage(/** @type {ReplyPart[]} */ (data.replies));
+    // In the streamed answer's place, so a reader who scrolled up to read it is not moved.
+    if (live) live.element.replaceWith(reply);
+    else appendMessage(reply, { scroll: 'always' });
   } catch {
     if (generation !== conversation.generation) return;
     retry = { id, text, files };
     failed(sent, text, files, NETWORK_ERROR);
   } finally {
+    // A partial answer that was cut off or failed is not kept; the error says what happened.
+    live?.element.remove();
     if (pending === request) setPending(null);
   }
 }

@@ -27,6 +27,8 @@ export type UserErrorCode =
   | 'no_image'
   | 'rate_limited'
   | 'busy'
+  | 'no_model'
+  | 'model_unavailable'
   | 'timeout';
 
 /** The store could not be reached or failed; nothing from the failed call was kept. */

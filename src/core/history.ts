@@ -51,7 +51,8 @@ export interface OutboundTurn {
   conversation: string;
   replyTo: string;
   replies: Reply[];
-  run: ToolRunRecord | null;
+  /** The model calls and tool run that produced the replies. */
+  runs: ToolRunRecord[];
 }
 
 export interface UserDataCounts {

@@ -51,7 +51,7 @@ export function toolOptions(tool: Tool): ToolOption[] {
   return options;
 }
 
-function inputJsonSchema(tool: Tool): Record<string, unknown> {
+export function inputJsonSchema(tool: Tool): Record<string, unknown> {
   return z.toJSONSchema(tool.input, { io: 'input' });
 }
 

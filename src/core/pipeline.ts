@@ -1,13 +1,15 @@
 import { checkInbound, type MessageLimits } from './checks.js';
-import { StoreUnavailableError, UserError, errorRef, internalErrorText } from './errors.js';
-import type { History, StoredMessage, ToolRunRecord } from './history.js';
+import { answer } from './answer.js';
+import { UserError } from './errors.js';
+import type { History, StoredMessage } from './history.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { Log } from './log.js';
-import type { Inbound, Reply } from './message.js';
+import type { Inbound } from './message.js';
+import type { Models } from './models.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Redactor } from './redact.js';
 import type { ToolRegistry } from './registry.js';
-import type { Intent, Router } from './router.js';
+import type { Router } from './router.js';
 
 export interface PipelineOptions extends MessageLimits {
   toolTimeoutMs: number;
@@ -19,6 +21,7 @@ export interface PipelineDeps {
   registry: ToolRegistry;
   router: Router;
   history: History;
+  models: Models;
   limiter: RateLimiter;
   redact: Redactor;
   log: Log;
@@ -36,13 +39,10 @@ export interface HandleResult {
   replies: Outbound[];
 }
 
-interface Answer {
-  replies: Reply[];
-  run: ToolRunRecord | null;
-  keep: boolean;
+export interface HandleOptions {
+  /** Receives reply text as it is produced (a streamed answer), before the replies are stored. */
+  onText?: (delta: string) => void;
 }
-
-const MAX_LOGGED_INPUT_CHARS = 1000;
 
 /**
  * One message in, its replies out: check -> rate limit -> (per conversation, in order) record
@@ -58,10 +58,11 @@ export class Pipeline {
     this.#now = deps.now ?? performance.now.bind(performance);
   }
 
-  handle(received: Inbound): Promise<HandleResult> {
-    const { options, limiter, registry } = this.deps;
+  handle(received: Inbound, options: HandleOptions = {}): Promise<HandleResult> {
+    const { limiter, registry } = this.deps;
+    const limits = this.deps.options;
     const inbound = withoutNul(received);
-    checkInbound(inbound, options, registry);
+    checkInbound(inbound, limits, registry);
     const retryAfterMs = limiter.take(inbound.user.id);
     if (retryAfterMs > 0) {
       throw new UserError('rate_limited', `Slow down a little: I answer up to ${limiter.limitText}. Try again in ${Math.ceil(retryAfterMs / 1000)} s.`, {
@@ -69,85 +70,34 @@ export class Pipeline {
       });
     }
     const key = inbound.conversation.key;
-    if (this.#queue.depth(key) >= options.maxQueuedPerConversation) {
+    if (this.#queue.depth(key) >= limits.maxQueuedPerConversation) {
       limiter.refund(inbound.user.id);
       throw new UserError('busy', "I'm still working through earlier messages here. Try again in a moment.");
     }
-    return this.#queue.run(key, () => this.#turn({ ...inbound, text: this.deps.redact(inbound.text) }));
+    return this.#queue.run(key, () => this.#turn({ ...inbound, text: this.deps.redact(inbound.text) }, options.onText));
   }
 
-  async #turn(inbound: Inbound): Promise<HandleResult> {
+  async #turn(inbound: Inbound, onText: HandleOptions['onText']): Promise<HandleResult> {
     const { history, limiter } = this.deps;
     const record = await history.recordInbound(inbound);
     if (record.status === 'duplicate') {
       limiter.refund(inbound.user.id);
       return { status: 'duplicate', messageId: record.messageId, replies: record.messageId ? await history.repliesTo(record.messageId) : [] };
     }
-    const answer = await this.#answer(inbound, record.messageId);
-    const replies = answer.replies.map((reply) => (reply.type === 'text' ? { ...reply, text: this.deps.redact(reply.text) } : reply));
-    if (!answer.keep) {
-      this.deps.log.info({ conversation: inbound.conversation.key, run: answer.run }, 'replies sent without being stored');
+    const { router, models, log, options, redact } = this.deps;
+    const deps = { router, history, models, log, toolTimeoutMs: options.toolTimeoutMs, now: this.#now };
+    const result = await answer(inbound, record.messageId, deps, onText && ((delta) => onText(redact(delta))));
+    const replies = result.replies.map((reply) => (reply.type === 'text' ? { ...reply, text: redact(reply.text) } : reply));
+    if (!result.keep) {
+      log.info({ conversation: inbound.conversation.key, runs: result.runs }, 'replies sent without being stored');
       return {
         status: 'replied',
         messageId: null,
         replies: replies.map((reply) => ({ id: null, text: reply.type === 'text' ? reply.text : reply.alt, attachments: [] })),
       };
     }
-    const stored = await history.recordOutbound({ conversation: inbound.conversation.key, replyTo: record.messageId, replies, run: answer.run });
+    const stored = await history.recordOutbound({ conversation: inbound.conversation.key, replyTo: record.messageId, replies, runs: result.runs });
     return { status: 'replied', messageId: record.messageId, replies: stored };
-  }
-
-  async #answer(inbound: Inbound, messageId: string): Promise<Answer> {
-    const { router, history, log, options } = this.deps;
-    const started = this.#now();
-    // Not AbortSignal.timeout(): its timer and signal would outlive every message by the whole
-    // timeout, and thousands of them surviving each young-generation GC made those GCs slow.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), options.toolTimeoutMs);
-    const { signal } = deadline;
-    let intent: Intent | undefined;
-    try {
-      intent = await router.route(inbound, { messageId, signal });
-      const output = await untilAborted(intent.tool.run(intent.input, { inbound, messageId, history, log, signal }), signal);
-      return {
-        replies: output.replies,
-        run: {
-          ...this.#runBase(intent, started),
-          provider: output.provider ?? null,
-          model: output.model ?? null,
-          tokensIn: output.usage?.inputTokens ?? null,
-          tokensOut: output.usage?.outputTokens ?? null,
-          outcome: 'ok',
-          errorCode: null,
-        },
-        keep: output.keep ?? true,
-      };
-    } catch (error) {
-      if (error instanceof StoreUnavailableError) throw error;
-      const context = { conversation: inbound.conversation.key, user: inbound.user.id, tool: intent?.tool.name, messageId };
-      let text: string;
-      let outcome: ToolRunRecord['outcome'];
-      let errorCode: string;
-      if (error instanceof UserError) {
-        log.info({ ...context, code: error.code, detail: error.detail }, 'user error');
-        ({ message: text, code: errorCode } = error);
-        outcome = 'user_error';
-      } else {
-        const ref = errorRef();
-        log.error({ ...context, ref, err: error }, 'tool failed');
-        text = internalErrorText(ref);
-        outcome = 'error';
-        errorCode = 'internal';
-      }
-      const run = intent ? { ...this.#runBase(intent, started), provider: null, model: null, tokensIn: null, tokensOut: null, outcome, errorCode } : null;
-      return { replies: [{ type: 'text', text }], run, keep: true };
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  #runBase(intent: Intent, started: number): Pick<ToolRunRecord, 'tool' | 'input' | 'latencyMs'> {
-    return { tool: intent.tool.name, input: truncateStrings(intent.input), latencyMs: Math.round(this.#now() - started) };
   }
 }
 
@@ -160,23 +110,4 @@ function withoutNul(inbound: Inbound): Inbound {
     user: { ...inbound.user, name: clean(inbound.user.name) },
     attachments: inbound.attachments.map((file) => ({ ...file, name: clean(file.name) })),
   };
-}
-
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void =>
-      reject(new UserError('timeout', 'That took too long, so I stopped. Try a shorter input or try again later.', { cause: signal.reason }));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-function truncateStrings(input: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(input).map(([key, value]) => [
-      key,
-      typeof value === 'string' && value.length > MAX_LOGGED_INPUT_CHARS ? `${value.slice(0, MAX_LOGGED_INPUT_CHARS)}…` : value,
-    ]),
-  );
 }

@@ -2,20 +2,35 @@ import { attachmentKind } from './attachments.js';
 import { parseCommandArgs, parseSlashText } from './command.js';
 import { UserError } from './errors.js';
 import type { Inbound } from './message.js';
+import type { Served } from './models.js';
 import { usage } from './options.js';
 import type { ToolRegistry } from './registry.js';
 import type { Tool } from './tool.js';
 
 export interface Intent {
+  kind: 'intent';
   tool: Tool;
   /** Validated by the tool's own schema. */
   input: Record<string, unknown>;
   via: 'command' | 'attachment' | 'rules' | 'model';
+  /** The model call that chose the tool, when a model did. */
+  routedBy?: Served;
 }
+
+/** The model answered the message itself rather than calling a tool. */
+export interface DirectAnswer {
+  kind: 'answer';
+  text: string;
+  served: Served;
+}
+
+export type Routed = Intent | DirectAnswer;
 
 export interface RouteContext {
   messageId: string;
   signal: AbortSignal;
+  /** Receives a direct answer's text as it arrives. */
+  onText?: (delta: string) => void;
 }
 
 /**
@@ -23,7 +38,7 @@ export interface RouteContext {
  * tool by function calling implements the same interface.
  */
 export interface FreeTextRouter {
-  route(inbound: Inbound, ctx: RouteContext): Promise<Intent | undefined>;
+  route(inbound: Inbound, ctx: RouteContext): Promise<Routed | undefined>;
 }
 
 /**
@@ -38,21 +53,21 @@ export class Router {
     private readonly fallback: Tool,
   ) {}
 
-  async route(inbound: Inbound, ctx: RouteContext): Promise<Intent> {
+  async route(inbound: Inbound, ctx: RouteContext): Promise<Routed> {
     const command = inbound.command ?? parseSlashText(inbound.text);
     if (command) {
       const tool = this.registry.get(command.name);
       if (!tool) throw unknownCommand(command.name, this.registry);
-      return { tool, input: validateInput(tool, parseCommandArgs(tool, command.args)), via: 'command' };
+      return { kind: 'intent', tool, input: validateInput(tool, parseCommandArgs(tool, command.args)), via: 'command' };
     }
     const first = inbound.attachments[0];
     if (first && !inbound.text.trim()) {
       const kind = attachmentKind(first.mime, first.name);
       const reader = kind && this.registry.readers(kind)[0];
-      if (reader) return { tool: reader, input: validateInput(reader, {}), via: 'attachment' };
+      if (reader) return { kind: 'intent', tool: reader, input: validateInput(reader, {}), via: 'attachment' };
     }
     const routed = await this.freeText.route(inbound, ctx);
-    return routed ?? { tool: this.fallback, input: validateInput(this.fallback, {}), via: 'rules' };
+    return routed ?? { kind: 'intent', tool: this.fallback, input: validateInput(this.fallback, {}), via: 'rules' };
   }
 }
 

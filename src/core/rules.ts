@@ -1,6 +1,6 @@
 import type { Inbound } from './message.js';
 import type { ToolRegistry } from './registry.js';
-import { validateInput, type FreeTextRouter, type Intent } from './router.js';
+import { validateInput, type FreeTextRouter, type Routed } from './router.js';
 import type { Tool } from './tool.js';
 
 /** How far into a message a keyword still counts as the request rather than its content. */
@@ -24,7 +24,7 @@ export class RulesRouter implements FreeTextRouter {
     this.#matchers = registry.list().flatMap((tool) => tool.keywords.map((keyword) => ({ tool, pattern: keywordPattern(keyword) })));
   }
 
-  route(inbound: Inbound): Promise<Intent | undefined> {
+  route(inbound: Inbound): Promise<Routed | undefined> {
     const text = inbound.text.trim();
     const delimiter = HEAD_END.exec(text.slice(0, HEAD_CHARS + 1));
     const head = delimiter ? text.slice(0, delimiter.index) : text.slice(0, HEAD_CHARS);
@@ -37,7 +37,7 @@ export class RulesRouter implements FreeTextRouter {
     const keywordText = delimiter
       ? { head: head.slice(best.end).trim(), body: text.slice(delimiter.index + 1).trim() }
       : { head: text.slice(best.end).trim(), body: '' };
-    return Promise.resolve({ tool: best.tool, input: validateInput(best.tool, best.tool.fromText(keywordText)), via: 'rules' });
+    return Promise.resolve({ kind: 'intent', tool: best.tool, input: validateInput(best.tool, best.tool.fromText(keywordText)), via: 'rules' });
   }
 }
 

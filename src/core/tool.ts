@@ -2,14 +2,18 @@ import type { z } from 'zod';
 import type { History } from './history.js';
 import type { Log } from './log.js';
 import type { AttachmentKind, Inbound, Reply } from './message.js';
+import type { Models } from './models.js';
 
 export interface ToolContext {
   inbound: Inbound;
   /** The stored id of the inbound message this run answers. */
   messageId: string;
   history: History;
+  models: Models;
   log: Log;
   signal: AbortSignal;
+  /** Receives reply text as it is produced, for tools that stream. */
+  onText?: (delta: string) => void;
 }
 
 /**
@@ -48,6 +52,8 @@ export interface ToolSpec<S extends InputSchema> {
   accepts?: readonly AttachmentKind[];
   /** Words (any language) that route free text here when no model does the routing. */
   keywords?: readonly string[];
+  /** False for a tool a model must never call on its own (one that deletes); default true. */
+  modelCallable?: boolean;
   /** Turns the text around a matched keyword into raw input; by default the text fills `textField`. */
   fromText?: (text: KeywordText) => z.input<S>;
   run(input: z.output<S>, ctx: ToolContext): Promise<ToolOutput>;
@@ -61,6 +67,7 @@ export interface Tool {
   textField: string | undefined;
   accepts: readonly AttachmentKind[];
   keywords: readonly string[];
+  modelCallable: boolean;
   fromText(text: KeywordText): Record<string, unknown>;
   run(input: unknown, ctx: ToolContext): Promise<ToolOutput>;
 }
@@ -78,6 +85,7 @@ export function defineTool<S extends InputSchema>(spec: ToolSpec<S>): Tool {
     textField,
     accepts: spec.accepts ?? [],
     keywords: spec.keywords ?? [],
+    modelCallable: spec.modelCallable ?? true,
     fromText: (text) => {
       if (spec.fromText) return spec.fromText(text);
       const content = (text.body.trim() || text.head.replace(/^[\s,，:：-]+/, '')).trim();

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { AttachmentMeta, History, InboundRecord, OutboundTurn, RecentOptions, StoredFile, StoredMessage, UserDataCounts } from '../core/history.js';
 import type { Inbound } from '../core/message.js';
 import type { Database, Db, Executor } from './database.js';
@@ -7,6 +7,27 @@ import { TurnWrites } from './turn-writes.js';
 import { guarded } from './unavailable.js';
 
 type MessageRow = typeof messages.$inferSelect;
+
+/** The most messages `recent` looks at, whatever their size. */
+const RECENT_LIMIT = 200;
+
+/** The newest messages whose text fits `maxChars`, oldest first; the window sum stops the texts past the budget from leaving the database. */
+function recentQuery(db: Db) {
+  const running = sql<number>`sum(length(${messages.text}) + 1) over (order by ${messages.id} desc)`.as('running');
+  const newest = db
+    .select({ ...getTableColumns(messages), running })
+    .from(messages)
+    .where(and(eq(messages.conversationId, sql.placeholder('conversation')), lt(messages.id, sql.placeholder('before'))))
+    .orderBy(desc(messages.id))
+    .limit(sql.placeholder('limit'))
+    .as('newest');
+  return db
+    .select()
+    .from(newest)
+    .where(lte(newest.running, sql.placeholder('maxChars')))
+    .orderBy(asc(newest.id))
+    .prepare('recent_messages');
+}
 
 /** Conversation ids remembered as existing; past this many the memory starts over. */
 const KNOWN_CONVERSATIONS = 100_000;
@@ -23,11 +44,13 @@ export class HistoryStore implements History {
   readonly #transaction: Database['transaction'];
   readonly #known = new Set<string>();
   readonly #writes: TurnWrites;
+  readonly #recent: ReturnType<typeof recentQuery>;
 
   constructor(database: Pick<Database, 'db' | 'transaction'>) {
     this.#db = database.db;
     this.#transaction = database.transaction;
     this.#writes = new TurnWrites(database.db);
+    this.#recent = recentQuery(database.db);
   }
 
   recordInbound(inbound: Inbound): Promise<InboundRecord> {
@@ -82,21 +105,13 @@ export class HistoryStore implements History {
 
   recent(conversation: string, options: RecentOptions): Promise<StoredMessage[]> {
     return guarded('recent', async () => {
-      const running = sql<number>`sum(length(${messages.text}) + 1) over (order by ${messages.id} desc)`.as('running');
-      const newest = this.#db
-        .select({ id: messages.id, running })
-        .from(messages)
-        .where(and(eq(messages.conversationId, conversation), options.before ? lt(messages.id, Number(options.before)) : undefined))
-        .orderBy(desc(messages.id))
-        .limit(options.limit ?? 200)
-        .as('newest');
-      const rows = await this.#db
-        .select({ message: messages })
-        .from(newest)
-        .innerJoin(messages, eq(messages.id, newest.id))
-        .where(sql`${newest.running} <= ${options.maxChars}`)
-        .orderBy(asc(messages.id));
-      return rows.map((row) => toStored(row.message));
+      const rows = await this.#recent.execute({
+        conversation,
+        before: options.before ? Number(options.before) : Number.MAX_SAFE_INTEGER,
+        limit: options.limit ?? RECENT_LIMIT,
+        maxChars: options.maxChars,
+      });
+      return rows.map(toStored);
     });
   }
 

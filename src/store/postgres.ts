@@ -8,9 +8,9 @@ import * as schema from './schema.js';
 /** Any fixed number; instances starting together take turns migrating. */
 const MIGRATION_LOCK = 7_304_112;
 
-export async function openPostgres(url: string, log: Log): Promise<Database> {
+export async function openPostgres(url: string, log: Log, poolSize = 20): Promise<Database> {
   const where = describePostgresUrl(url);
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, statement_timeout: 15_000 });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, statement_timeout: 15_000 });
   pool.on('error', (error) => log.warn({ err: error, where }, 'idle database connection failed'));
   // A connection lost while checked out (mid-transaction) emits 'error' on its client, which the
   // pool does not listen to then; unheard, it would end the process. The query itself fails too.

@@ -78,7 +78,7 @@ interface OutboundParams extends Record<string, unknown> {
   replyTo: number;
   /** JSON array of {text, attachments}, one per reply. */
   replies: string;
-  /** JSON array with the tool run, or empty. */
+  /** JSON array of the runs (model calls and tool runs), possibly empty. */
   run: string;
 }
 
@@ -183,7 +183,7 @@ export class TurnWrites {
       conversation: turn.conversation,
       replyTo: Number(turn.replyTo),
       replies: JSON.stringify(replies),
-      run: JSON.stringify(turn.run ? [turn.run] : []),
+      run: JSON.stringify(turn.runs),
     };
     const rows = tx ? await outboundQuery(tx).execute(params) : await this.#outbound.execute(params);
     const byAttachment = new Map(rows.flatMap((row) => row.attachments.map((meta) => [meta.id, row.id] as const)));

@@ -3,10 +3,13 @@ import { z } from 'zod';
 import { attachmentKind } from '../core/attachments.js';
 import { UserError } from '../core/errors.js';
 import type { Attachment } from '../core/message.js';
+import { addUsage, type Served, type Usage } from '../core/models.js';
 import { defineTool } from '../core/tool.js';
 
 /** sharp loads native libraries (a few hundred ms), so only when the first image comes. */
 const loadSharp = async () => (await import('sharp')).default;
+/** OCR text quoted in a reply; a page of text is summarized better on request. */
+const MAX_QUOTED_TEXT = 500;
 const ANIMATED = new Set(['gif', 'webp', 'png']);
 const THUMBNAIL = 128;
 /** Larger images are refused from their header alone, before any pixel is decoded. */
@@ -32,16 +35,32 @@ const COLOURS: Array<[string, number, number, number]> = [
 
 export const describe = defineTool({
   name: 'describe',
-  description: 'Tell what an attached image is: size, format, orientation, main colour',
+  description: 'Describe an attached image: what it shows, the text in it, its size and format',
   input: z.object({}),
   accepts: ['image'],
   keywords: ['describe', 'what is in this image', "what's in this image", 'what is this picture', '描述', '这是什么图'],
   run: async (_input, ctx) => {
     const images = ctx.inbound.attachments.filter((file) => attachmentKind(file.mime, file.name) === 'image');
     if (images.length === 0) throw new UserError('no_image', 'Attach an image and I will describe it.');
-    const lines = await Promise.all(images.map(imageFacts));
-    const text = `${lines.join('\n')}\n(These are the image's facts; seeing what it shows needs a caption model, which is not set up here.)`;
-    return { replies: [{ type: 'text', text }], provider: 'local', model: 'sharp' };
+    const captioning = ctx.models.has('caption');
+    let served: Served | undefined;
+    let usage: Usage | undefined;
+    const lines: string[] = [];
+    for (const file of images) {
+      lines.push(await imageFacts(file));
+      if (!file.bytes) continue;
+      if (captioning) {
+        const caption = await ctx.models.caption({ image: file.bytes, mime: file.mime }, { signal: ctx.signal });
+        lines.push(caption.text);
+        served = caption;
+        usage = addUsage(usage, caption.usage);
+      }
+      const written = await ctx.models.readText({ image: file.bytes }, { signal: ctx.signal });
+      if (written) lines.push(`Text in the image: “${clip(written.replace(/\s+/g, ' '), MAX_QUOTED_TEXT)}”`);
+    }
+    if (!captioning) lines.push("(These are the image's facts: seeing what it shows needs a caption model, which is not set up here.)");
+    const text = lines.join('\n');
+    return { replies: [{ type: 'text', text }], provider: served?.provider ?? 'local', model: served?.model ?? 'sharp', ...(usage ? { usage } : {}) };
   },
 });
 
@@ -84,4 +103,8 @@ function colourName({ r, g, b }: { r: number; g: number; b: number }): string {
     if (d < distance) [best, distance] = [name, d];
   }
   return best;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
 }

@@ -8,6 +8,8 @@ export const forget = defineTool({
   input: z.object({ confirm: z.enum(['confirm']).optional().describe('Send "confirm" to delete; without it I only say what I have') }),
   textField: 'confirm',
   keywords: ['forget me', 'forget everything', 'delete my data', '删除我的数据', '忘记我'],
+  // A message could talk a model into calling it; deleting takes the user's own command.
+  modelCallable: false,
   // Free text only ever asks what would be deleted; deleting takes the explicit command.
   fromText: () => ({}),
   run: async (input, ctx) => {

@@ -4,7 +4,8 @@ import { UserError } from '../core/errors.js';
 import type { StoredMessage } from '../core/history.js';
 import type { Attachment } from '../core/message.js';
 import { defineTool, type KeywordText, type ToolContext } from '../core/tool.js';
-import { summarizeExtractive, type Passage, type Picked } from '../models/local/extractive-summarizer.js';
+import type { Passage } from '../core/models.js';
+import { splitSentences } from '../models/local/sentences.js';
 
 /** How much of a conversation is read, newest first. */
 const CONVERSATION_CHARS = 100_000;
@@ -28,10 +29,10 @@ export const summarize = defineTool({
   fromText: (text) => (wantsConversation(text) ? {} : { text: text.body || text.head }),
   run: async (input, ctx) => {
     const { passages, scope } = input.text ? { passages: [{ text: input.text }], scope: 'text' as const } : await readSources(ctx);
-    const picked = summarizeExtractive(passages, input.sentences ?? defaultPoints);
-    const bullets = picked.map(bullet).join('\n');
-    const text = scope === 'conversation' ? `Summary of the last ${passages.length} messages:\n${bullets}` : bullets;
-    return { replies: [{ type: 'text', text }], provider: 'local', model: 'extractive' };
+    const points = input.sentences ?? defaultPoints(passages.reduce((count, passage) => count + splitSentences(passage.text).length, 0));
+    const summary = await ctx.models.summarize({ passages, points }, { signal: ctx.signal });
+    const text = scope === 'conversation' ? `Summary of the last ${passages.length} messages:\n${summary.text}` : summary.text;
+    return { replies: [{ type: 'text', text }], provider: summary.provider, model: summary.model, ...(summary.usage ? { usage: summary.usage } : {}) };
   },
 });
 
@@ -67,8 +68,4 @@ function decodeText(file: Attachment): string {
   } catch (error) {
     throw new UserError('unreadable_file', `${file.name} doesn't look like a text file (it isn't UTF-8 text).`, { cause: error });
   }
-}
-
-function bullet({ speaker, sentence }: Picked): string {
-  return speaker ? `- **${speaker}**: ${sentence}` : `- ${sentence}`;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
 import type { Inbound } from '../../src/core/message.js';
 import { ToolRegistry } from '../../src/core/registry.js';
-import { Router } from '../../src/core/router.js';
+import { Router, type Intent } from '../../src/core/router.js';
 import { RulesRouter } from '../../src/core/rules.js';
 import { builtinTools } from '../../src/tools/index.js';
 
@@ -16,7 +16,11 @@ function inbound(text: string, attachments: Inbound['attachments'] = []): Inboun
   return { eventId: 'e', conversation: { platform: 'web', key: 'web:c' }, user: { id: 'web:u', name: 'U' }, text, attachments, receivedAt: new Date() };
 }
 
-const route = (text: string, attachments?: Inbound['attachments']) => router.route(inbound(text, attachments), ctx);
+async function route(text: string, attachments?: Inbound['attachments']): Promise<Intent> {
+  const routed = await router.route(inbound(text, attachments), ctx);
+  if (routed.kind !== 'intent') throw new Error('rules never answer directly');
+  return routed;
+}
 
 describe('routing free text by rules', () => {
   it.each([

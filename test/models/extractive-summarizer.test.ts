@@ -65,7 +65,8 @@ describe('summarizeExtractive', () => {
     expect(picked.map((entry) => entry.speaker)).toEqual(['Ann', 'Cy']);
   });
 
-  it('lets the caller size the summary by the sentence count', () => {
-    expect(summarizeExtractive([{ text }], (count) => count - 1)).toHaveLength(5);
+  it('gives at most the points asked for, and all sentences when there are fewer', () => {
+    expect(summarizeExtractive([{ text }], 5)).toHaveLength(5);
+    expect(summarizeExtractive([{ text }], 50)).toHaveLength(6);
   });
 });

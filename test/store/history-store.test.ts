@@ -46,7 +46,7 @@ describe.each(backends)('HistoryStore on $name', (backend) => {
   async function say(text: string, overrides: Partial<Inbound> = {}, replies: Reply[] = [{ type: 'text', text: `re: ${text}` }]) {
     const record = await store.recordInbound(inbound(conversation, text, overrides));
     if (record.status !== 'new') throw new Error('expected a new message');
-    const out = await store.recordOutbound({ conversation, replyTo: record.messageId, replies, run });
+    const out = await store.recordOutbound({ conversation, replyTo: record.messageId, replies, runs: [run] });
     return { id: record.messageId, out };
   }
 
@@ -70,7 +70,7 @@ describe.each(backends)('HistoryStore on $name', (backend) => {
     const message = inbound(conversation, 'once');
     const first = await store.recordInbound(message);
     if (first.status !== 'new') throw new Error('expected new');
-    await store.recordOutbound({ conversation, replyTo: first.messageId, replies: [{ type: 'text', text: 'answer' }], run: null });
+    await store.recordOutbound({ conversation, replyTo: first.messageId, replies: [{ type: 'text', text: 'answer' }], runs: [] });
     const again = await store.recordInbound({ ...message, text: 'changed' });
     expect(again).toEqual({ status: 'duplicate', messageId: first.messageId });
     expect((await store.repliesTo(first.messageId)).map((reply) => reply.text)).toEqual(['answer']);

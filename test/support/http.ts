@@ -56,3 +56,38 @@ export const PARAGRAPH =
   'The city council met on Tuesday to discuss the new budget. The treasurer said the budget deficit has grown to four million dollars. ' +
   'Several members proposed cutting the parks budget to close the deficit. Others argued that parks are essential for the community. ' +
   'The mayor asked for a compromise that protects the parks. The council will vote on the budget next week.';
+
+export interface StreamEvent {
+  event: string;
+  data: unknown;
+}
+
+/** POSTs with `Accept: text/event-stream` and hands each server-sent event to `onEvent` as it arrives. */
+export async function postStream(base: string, body: unknown, onEvent: (event: StreamEvent) => Promise<void> | void = () => undefined): Promise<StreamEvent[]> {
+  const response = await fetch(`${base}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok || !response.body) throw new Error(`stream refused: ${response.status} ${await response.text()}`);
+  const events: StreamEvent[] = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of response.body) {
+    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+      const data = block
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice(6))
+        .join('\n');
+      const parsed = { event, data: JSON.parse(data) as unknown };
+      events.push(parsed);
+      await onEvent(parsed);
+    }
+  }
+  return events;
+}

@@ -28,23 +28,50 @@ const STATUS: Record<UserErrorCode, ContentfulStatusCode> = {
   unreadable_file: 422,
   rate_limited: 429,
   busy: 429,
+  no_model: 501,
+  model_unavailable: 503,
   timeout: 504,
 };
 
-/** The one error sink of the web surface: users get `{error: {code, message}}`, the operator the log line. */
-export function respondWithError(c: Context, error: unknown, log: Log): Response {
-  if (error instanceof HttpError) return c.json({ error: { code: error.code, message: error.message } }, error.status);
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+interface Classified {
+  status: ContentfulStatusCode;
+  body: ErrorBody;
+  retryAfterSeconds?: number;
+}
+
+/** What a failure is to the client (status, code, text for the user), logged for the operator. */
+function classify(error: unknown, log: Log, path: string): Classified {
+  if (error instanceof HttpError) return { status: error.status, body: { error: { code: error.code, message: error.message } } };
   if (error instanceof UserError) {
+    log.info({ code: error.code, detail: error.detail, path }, 'request refused');
     const retryAfterMs = error.detail?.['retryAfterMs'];
-    if (typeof retryAfterMs === 'number') c.header('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
-    log.info({ code: error.code, detail: error.detail, path: c.req.path }, 'request refused');
-    return c.json({ error: { code: error.code, message: error.message } }, STATUS[error.code]);
+    return {
+      status: STATUS[error.code],
+      body: { error: { code: error.code, message: error.message } },
+      ...(typeof retryAfterMs === 'number' ? { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) } : {}),
+    };
   }
   if (error instanceof StoreUnavailableError) {
-    log.error({ err: error, path: c.req.path }, 'database unavailable');
-    return c.json({ error: { code: error.code, message: STORE_UNAVAILABLE_TEXT } }, 503);
+    log.error({ err: error, path }, 'database unavailable');
+    return { status: 503, body: { error: { code: error.code, message: STORE_UNAVAILABLE_TEXT } } };
   }
   const ref = errorRef();
-  log.error({ err: error, ref, path: c.req.path }, 'request failed');
-  return c.json({ error: { code: 'internal', message: internalErrorText(ref) } }, 500);
+  log.error({ err: error, ref, path }, 'request failed');
+  return { status: 500, body: { error: { code: 'internal', message: internalErrorText(ref) } } };
+}
+
+/** The one error sink of the web surface: users get `{error: {code, message}}`, the operator the log line. */
+export function respondWithError(c: Context, error: unknown, log: Log): Response {
+  const { status, body, retryAfterSeconds } = classify(error, log, c.req.path);
+  if (retryAfterSeconds !== undefined) c.header('Retry-After', String(retryAfterSeconds));
+  return c.json(body, status);
+}
+
+/** The same, for a failure after a streamed response has started and its status is sent. */
+export function errorBody(error: unknown, log: Log, path: string): ErrorBody {
+  return classify(error, log, path).body;
 }

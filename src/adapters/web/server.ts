@@ -8,8 +8,9 @@ import type { Pipeline } from '../../core/pipeline.js';
 import type { ToolRegistry } from '../../core/registry.js';
 import { HttpError, respondWithError } from './http-errors.js';
 import { loadPageAssets, PAGE_HEADERS } from './page.js';
-import { CONVERSATION_ID, conversationKey, newConversationId, readMessageRequest, toInbound } from './parse.js';
-import { renderMessage, renderReplies } from './render.js';
+import { CONVERSATION_ID, conversationKey } from './parse.js';
+import { postMessage } from './post-message.js';
+import { renderMessage } from './render.js';
 
 export interface WebStore {
   conversationExists(key: string): Promise<boolean>;
@@ -74,15 +75,7 @@ export function createWebApp(deps: WebDeps): Hono {
         return respondWithError(c, new HttpError(413, 'request_too_large', `The upload is over ${Math.floor(maxBody / 1_048_576)} MB in all.`), log);
       },
     }),
-    async (c) => {
-      const request = await readMessageRequest(c);
-      const conversation = request.fields.conversation ?? newConversationId();
-      if (request.fields.conversation && !(await store.conversationExists(conversationKey(conversation)))) {
-        throw new HttpError(404, 'conversation_not_found', 'There is no conversation with that id. Leave `conversation` out to start a new one.');
-      }
-      const result = await pipeline.handle(await toInbound(request, conversation));
-      return c.json({ conversation, message: result.messageId, duplicate: result.status === 'duplicate', replies: renderReplies(result.replies) });
-    },
+    (c) => postMessage(c, { pipeline, conversationExists: (key) => store.conversationExists(key), log }),
   );
 
   app.get('/api/conversations/:id/messages', async (c) => {

@@ -1,11 +1,7 @@
 import { splitSentences } from './sentences.js';
 import { terms } from './terms.js';
 
-export interface Passage {
-  /** Who wrote it, for conversations. */
-  speaker?: string;
-  text: string;
-}
+import type { Passage } from '../../core/models.js';
 
 export interface Picked {
   speaker?: string;
@@ -27,7 +23,7 @@ const MAX_SENTENCE_CHARS = 300;
  * the whole input (normalized for length, with a small lead bonus), the best are taken while
  * skipping near-repeats, and returned in their original order.
  */
-export function summarizeExtractive(passages: readonly Passage[], points: number | ((sentenceCount: number) => number)): Picked[] {
+export function summarizeExtractive(passages: readonly Passage[], points: number): Picked[] {
   const candidates: Candidate[] = [];
   const frequency = new Map<string, number>();
   for (const passage of passages) {
@@ -43,7 +39,6 @@ export function summarizeExtractive(passages: readonly Passage[], points: number
       });
     }
   }
-  const maxSentences = typeof points === 'number' ? points : points(candidates.length);
   let top = 1;
   for (const n of frequency.values()) if (n > top) top = n;
   for (const candidate of candidates) {
@@ -55,8 +50,8 @@ export function summarizeExtractive(passages: readonly Passage[], points: number
   }
   const picked: Candidate[] = [];
   for (const candidate of [...candidates].sort((a, b) => b.score - a.score)) {
-    if (picked.length >= maxSentences) break;
-    if (candidate.terms.size === 0 && candidates.length > maxSentences) continue;
+    if (picked.length >= points) break;
+    if (candidate.terms.size === 0 && candidates.length > points) continue;
     if (picked.some((chosen) => overlap(chosen.terms, candidate.terms) > REDUNDANT)) continue;
     picked.push(candidate);
   }
