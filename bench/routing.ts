@@ -20,6 +20,7 @@ import {
 } from './routing-report.js';
 import { STREAMED_PIECES } from './routing-messages.js';
 import { withPostgresTarget } from './routing-postgres.js';
+import { measureRouterStep, stepGoalLine, stepTable } from './routing-step.js';
 import { startRoutingTarget, type RouterKind, type RoutingTarget, type TargetOptions } from './routing-target.js';
 
 export interface RoutingSettings {
@@ -89,6 +90,16 @@ async function overheadSection(fake: FakeInference, settings: OverheadSettings):
     console.log(`Server CPU profile, ${router} / ${name}, one more run of ${settings.messages} messages (self time by package or file): ${profileFile}`);
     for (const line of await profileSummary(profileFile, 15)) console.log(`  ${line}`);
   }
+  console.log('');
+  const step = { messages: settings.messages, warmup: settings.warmup, historyMessages: 40 };
+  console.log('-- 1b. The router step alone --');
+  console.log(
+    `Method: in this process, ModelRouter.route() as the pipeline calls it (the message already stored), on PGlite, against the fake model, in a conversation of ${step.historyMessages} messages ` +
+      `(the most the router reads); ${step.messages} measured after ${step.warmup} warm-up. Model time (fetch to the last byte read) is taken out; the history read is also timed alone.`,
+  );
+  const stepResult = await measureRouterStep(fake, step);
+  console.log(stepTable(stepResult));
+  console.log(`  ${stepGoalLine(stepResult)}`);
   console.log('');
 }
 

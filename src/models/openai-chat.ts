@@ -9,10 +9,22 @@ export async function chatBody(model: string, request: ChatRequest): Promise<Cha
   return {
     model,
     messages: await Promise.all(request.messages.map(wireMessage)),
-    ...(request.tools?.length ? { tools: request.tools.map(wireTool), tool_choice: 'auto' } : {}),
+    ...(request.tools?.length ? { tools: wireTools(request.tools), tool_choice: 'auto' } : {}),
     ...(request.maxTokens ? { max_tokens: request.maxTokens } : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
   };
+}
+
+/** The router sends the same tool list with every message; it is converted once. */
+const wiredTools = new WeakMap<readonly FunctionSpec[], NonNullable<ChatCompletionInput['tools']>>();
+
+function wireTools(tools: readonly FunctionSpec[]): NonNullable<ChatCompletionInput['tools']> {
+  let wired = wiredTools.get(tools);
+  if (!wired) {
+    wired = tools.map(wireTool);
+    wiredTools.set(tools, wired);
+  }
+  return wired;
 }
 
 async function wireMessage(message: ChatMessage): Promise<WireMessage> {
