@@ -90,22 +90,31 @@ export function botMessage(parts, options = {}) {
   return article;
 }
 
+/**
+ * A bot bubble that is not a stored message (an error, the pending dots, a reply being written):
+ * it has no direction, so it is left out of the counts of messages.
+ * @param {string} modifier
+ * @param {string} testid
+ * @param {Date} [time]
+ */
+function botStatusShell(modifier, testid, time) {
+  const shell = messageShell({ direction: 'out', author: BOT_NAME, time });
+  shell.article.className = `message message-out ${modifier}`;
+  shell.article.dataset['testid'] = testid;
+  delete shell.article.dataset['direction'];
+  return shell;
+}
+
 /** @param {string} message */
 export function errorBubble(message) {
-  const { article, body } = messageShell({ direction: 'out', author: BOT_NAME, time: new Date() });
-  article.className = 'message message-out message-error';
-  article.dataset['testid'] = 'error-message';
-  delete article.dataset['direction'];
+  const { article, body } = botStatusShell('message-error', 'error-message', new Date());
   article.setAttribute('role', 'alert');
   body.append(h('p', 'plain-text', message));
   return article;
 }
 
 export function pendingBubble() {
-  const { article, body } = messageShell({ direction: 'out', author: BOT_NAME });
-  article.className = 'message message-out message-pending';
-  article.dataset['testid'] = 'pending';
-  delete article.dataset['direction'];
+  const { article, body } = botStatusShell('message-pending', 'pending');
   article.setAttribute('role', 'status');
   const dots = h('span', 'typing');
   dots.setAttribute('aria-hidden', 'true');
@@ -119,10 +128,7 @@ export function pendingBubble() {
  * @returns {{ element: HTMLElement, append: (text: string) => void }}
  */
 export function streamingBubble() {
-  const { article, body } = messageShell({ direction: 'out', author: BOT_NAME });
-  article.className = 'message message-out message-streaming';
-  article.dataset['testid'] = 'streaming-message';
-  delete article.dataset['direction'];
+  const { article, body } = botStatusShell('message-streaming', 'streaming-message');
   // Screen readers wait for the finished reply that replaces this bubble, rather than reading out each piece.
   article.setAttribute('aria-busy', 'true');
   const paragraph = h('p', 'plain-text');
