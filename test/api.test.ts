@@ -5,8 +5,9 @@ import { toolRuns } from '../src/store/schema.js';
 import { backends, type TestDatabase } from './support/databases.js';
 import { history, PARAGRAPH, postForm, postJson, type PostResult } from './support/http.js';
 import { startServer, type RunningServer } from './support/server.js';
+import { IMAGE_FIXTURES } from './support/shared.js';
 
-const IMAGES = '/work/shared/fixtures/images';
+const IMAGES = IMAGE_FIXTURES;
 const fixture = async (name: string) => new Uint8Array(await readFile(`${IMAGES}/${name}`));
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

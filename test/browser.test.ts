@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { chromium, type Browser, type Page, type Route } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,9 +8,10 @@ import { reply, startFakeInference, type FakeInference } from './fakes/inference
 import { openTestPglite, type TestDatabase } from './support/databases.js';
 import { history, type HistoryMessage } from './support/http.js';
 import { startServer, type RunningServer } from './support/server.js';
+import { IMAGE_FIXTURES } from './support/shared.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const IMAGE = '/work/shared/fixtures/images/320x240.jpg';
+const IMAGE = join(IMAGE_FIXTURES, '320x240.jpg');
 /** Any token of the right shape: the model calls go to the fake inference server. */
 const HF_TOKEN = 'hf_fake_token_for_tests_0123456789abcdef';
 /** Describing an image reads the text in it; Tesseract can take seconds on a busy machine. */

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWER_RUN, ROUTE_RUN } from '../src/core/answer.js';
@@ -7,6 +8,7 @@ import { reply, startFakeInference, type FakeInference, type RecordedRequest } f
 import { openTestPglite, type TestDatabase } from './support/databases.js';
 import { history, PARAGRAPH, postForm, postJson, postStream, type StreamEvent } from './support/http.js';
 import { startServer, type RunningServer } from './support/server.js';
+import { IMAGE_FIXTURES } from './support/shared.js';
 
 const TOKEN = 'hf_fake_token_for_tests_0123456789abcdef';
 const CHAT_MODEL = 'meta-llama/Llama-4-Scout-17B-16E-Instruct';
@@ -85,7 +87,7 @@ describe('routing free text through a hosted chat model', () => {
     expect(help.body.replies?.[0]?.text).toContain('/summarize');
 
     hosted.script('chat', reply.toolCall('describe', {}), reply.text('A test card with circles and lines.'));
-    const image = new Uint8Array(await readFile('/work/shared/fixtures/images/320x240.jpg'));
+    const image = new Uint8Array(await readFile(join(IMAGE_FIXTURES, '320x240.jpg')));
     const described = await postForm(server.url, { text: 'tell me about this picture' }, [{ name: 'card.jpg', type: 'image/jpeg', bytes: image }]);
     expect(described.body.replies?.[0]?.text).toContain('**card.jpg**: a 320×240 JPEG image');
     expect(described.body.replies?.[0]?.text).toContain('A test card with circles and lines.');
@@ -93,7 +95,7 @@ describe('routing free text through a hosted chat model', () => {
 
   it('sends the images of a message to the model as image parts', async () => {
     hosted.script('chat', reply.text('It is a test card.'));
-    const image = new Uint8Array(await readFile('/work/shared/fixtures/images/Portrait_8.jpg'));
+    const image = new Uint8Array(await readFile(join(IMAGE_FIXTURES, 'Portrait_8.jpg')));
     const result = await postForm(server.url, { text: 'what is on this?', name: 'Ann' }, [{ name: 'p.jpg', type: 'image/jpeg', bytes: image }]);
     expect(result.body.replies?.[0]?.text).toBe('It is a test card.');
     const content = bodyOf(chatRequests(hosted).at(-1)).messages.at(-1)?.content as Array<{ type: string; text?: string; image_url?: { url: string } }>;

@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { sharedFile } from '../support/shared.js';
 import { checkWith, createAjv, type BodyCheck } from './schema-validator.js';
 
-/**
- * The official TGI OpenAPI document. shared/ lies beside the checkout (here and in CI), so it is
- * found relative to this file rather than by an absolute path.
- */
-const SPEC_FILE = new URL('../../../shared/specs/tgi/openapi.json', import.meta.url);
+/** The official TGI OpenAPI document, from the project's shared specs. */
+const SPEC_FILE = sharedFile('specs', 'tgi', 'openapi.json');
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = Record<string, Json>;
@@ -44,7 +42,7 @@ function mapValues(object: JsonObject, map: (value: Json) => Json): JsonObject {
 function loadDefinitions(): JsonObject {
   const document: unknown = JSON.parse(readFileSync(SPEC_FILE, 'utf8'));
   const schemas = isObject(document) && isObject(document.components) ? document.components.schemas : undefined;
-  if (!isObject(schemas)) throw new Error(`${SPEC_FILE.pathname} has no components.schemas`);
+  if (!isObject(schemas)) throw new Error(`${SPEC_FILE} has no components.schemas`);
   return mapValues(schemas, toJsonSchema);
 }
 
