@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { drizzleClient } from '../../src/store/pglite-client.js';
+import pg from 'pg';
+import { drizzleClient, quoteLiteral } from '../../src/store/pglite-client.js';
 
 let raw: PGlite;
 let client: PGlite;
@@ -68,5 +69,12 @@ describe('drizzleClient', () => {
   it('reports errors of a prepared statement like the plain query does', async () => {
     await client.query('select n from t where n = $1', [1]);
     await expect(client.query('select n from t where n = $1', ['not a number'])).rejects.toMatchObject({ code: '22P02' });
+  });
+});
+
+describe('quoteLiteral', () => {
+  it("quotes exactly as pg's escapeLiteral does", () => {
+    const samples = ['plain', "it's", 'back\\slash', "both ' and \\ here", '', 'ünï 😀 中文', "\\'", "''\\\\", 'line\nbreak\ttab', "E'x'"];
+    for (const sample of samples) expect(quoteLiteral(sample), sample).toBe(pg.escapeLiteral(sample));
   });
 });
