@@ -3,6 +3,7 @@ import type { AttachmentMeta, History, InboundRecord, OutboundTurn, RecentOption
 import type { Inbound } from '../core/message.js';
 import type { Database, Db, Executor } from './database.js';
 import { conversations, files, messages, toolRuns, userPreferences } from './schema.js';
+import { DEFAULT_WINDOW_LIMITS, RecentWindows } from './recent-windows.js';
 import { TurnWrites } from './turn-writes.js';
 import { guarded } from './unavailable.js';
 
@@ -32,6 +33,14 @@ function recentQuery(db: Db) {
 /** Conversation ids remembered as existing; past this many the memory starts over. */
 const KNOWN_CONVERSATIONS = 100_000;
 
+export interface HistoryStoreOptions {
+  /**
+   * Keep the newest messages of active conversations in memory. Only right when this store is its
+   * database's one writer, as with the embedded database (the default there).
+   */
+  windows?: RecentWindows | undefined;
+}
+
 export interface ListOptions {
   limit: number;
   /** Messages older than this id (exclusive), for paging backwards. */
@@ -45,12 +54,14 @@ export class HistoryStore implements History {
   readonly #known = new Set<string>();
   readonly #writes: TurnWrites;
   readonly #recent: ReturnType<typeof recentQuery>;
+  readonly #windows: RecentWindows | undefined;
 
-  constructor(database: Pick<Database, 'db' | 'transaction'>) {
+  constructor(database: Pick<Database, 'db' | 'transaction' | 'kind'>, options: HistoryStoreOptions = {}) {
     this.#db = database.db;
     this.#transaction = database.transaction;
     this.#writes = new TurnWrites(database.db);
     this.#recent = recentQuery(database.db);
+    this.#windows = 'windows' in options ? options.windows : database.kind === 'pglite' ? new RecentWindows() : undefined;
   }
 
   recordInbound(inbound: Inbound): Promise<InboundRecord> {
@@ -74,7 +85,10 @@ export class HistoryStore implements History {
           })
         : await this.#writes.inbound(inbound, attachments);
       this.#remember(inbound.conversation.key);
-      if (result.claimed) return { status: 'new', messageId: String(result.messageId) };
+      if (result.claimed) {
+        this.#kept(inbound, String(result.messageId), attachments, result.started);
+        return { status: 'new', messageId: String(result.messageId) };
+      }
       return { status: 'duplicate', messageId: result.messageId === null ? null : String(result.messageId) };
     });
   }
@@ -88,7 +102,9 @@ export class HistoryStore implements History {
             return written.rows;
           })
         : (await this.#writes.outbound(turn)).rows;
-      return rows.map(toStored);
+      const stored = rows.map(toStored);
+      this.#windows?.append(turn.conversation, stored);
+      return stored;
     });
   }
 
@@ -105,14 +121,42 @@ export class HistoryStore implements History {
 
   recent(conversation: string, options: RecentOptions): Promise<StoredMessage[]> {
     return guarded('recent', async () => {
-      const rows = await this.#recent.execute({
-        conversation,
-        before: options.before ? Number(options.before) : Number.MAX_SAFE_INTEGER,
-        limit: options.limit ?? RECENT_LIMIT,
-        maxChars: options.maxChars,
-      });
-      return rows.map(toStored);
+      const wanted = { ...options, limit: options.limit ?? RECENT_LIMIT };
+      const windows = this.#windows;
+      if (!windows) return this.#readRecent(conversation, wanted);
+      const kept = windows.take(conversation, wanted);
+      if (kept) return kept;
+      const load = windows.loading(conversation);
+      const newest = await this.#readRecent(conversation, { maxChars: Number.MAX_SAFE_INTEGER, limit: DEFAULT_WINDOW_LIMITS.messages });
+      windows.fill(conversation, newest, newest.length < DEFAULT_WINDOW_LIMITS.messages, load);
+      return windows.take(conversation, wanted) ?? this.#readRecent(conversation, wanted);
     });
+  }
+
+  async #readRecent(conversation: string, options: RecentOptions & { limit: number }): Promise<StoredMessage[]> {
+    const rows = await this.#recent.execute({
+      conversation,
+      before: options.before ? Number(options.before) : Number.MAX_SAFE_INTEGER,
+      limit: options.limit,
+      maxChars: options.maxChars,
+    });
+    return rows.map(toStored);
+  }
+
+  #kept(inbound: Inbound, id: string, attachments: AttachmentMeta[], started: boolean): void {
+    if (!this.#windows) return;
+    const message: StoredMessage = {
+      id,
+      conversation: inbound.conversation.key,
+      direction: 'in',
+      user: { id: inbound.user.id, name: inbound.user.name },
+      text: inbound.text,
+      attachments,
+      replyTo: null,
+      createdAt: inbound.receivedAt,
+    };
+    if (started) this.#windows.started(message.conversation, message);
+    else this.#windows.append(message.conversation, [message]);
   }
 
   /** One page of a conversation, oldest first. */
@@ -161,7 +205,7 @@ export class HistoryStore implements History {
         await tx.delete(messages).where(eq(messages.userId, userId));
         await tx.delete(userPreferences).where(eq(userPreferences.userId, userId));
         return counts;
-      }),
+      }).finally(() => this.#windows?.clear()),
     );
   }
 }

@@ -17,7 +17,8 @@ type MessageRow = typeof messages.$inferSelect;
 const p = (name: string) => sql.placeholder(name);
 const nextMessageId = sql<number>`nextval(pg_get_serial_sequence('messages', 'id'))`;
 
-export type InboundWrite = { claimed: true; messageId: number } | { claimed: false; messageId: number | null };
+/** `started`: the message began its conversation. */
+export type InboundWrite = { claimed: true; messageId: number; started: boolean } | { claimed: false; messageId: number | null };
 
 interface InboundParams extends Record<string, unknown> {
   eventId: string;
@@ -51,7 +52,8 @@ function inboundQuery(db: Executor) {
           })
           .from(claim),
       )
-      .onConflictDoNothing(),
+      .onConflictDoNothing()
+      .returning({ id: conversations.id }),
   );
   const message = db.$with('message').as(
     db.insert(messages).select((qb) =>
@@ -70,7 +72,10 @@ function inboundQuery(db: Executor) {
         .from(claim),
     ),
   );
-  return db.with(claim, conversation, message).select({ messageId: claim.messageId }).from(claim);
+  return db
+    .with(claim, conversation, message)
+    .select({ messageId: claim.messageId, started: sql<boolean>`exists (select 1 from ${conversation})`.mapWith(Boolean) })
+    .from(claim);
 }
 
 interface OutboundParams extends Record<string, unknown> {
@@ -154,7 +159,7 @@ export class TurnWrites {
       createdAt: inbound.receivedAt.toISOString(),
     };
     const [claimed] = tx ? await inboundQuery(tx).execute(params) : await this.#inbound.execute(params);
-    if (claimed?.messageId) return { claimed: true, messageId: claimed.messageId };
+    if (claimed?.messageId) return { claimed: true, messageId: claimed.messageId, started: claimed.started };
     // The claim lost to an earlier delivery; one still uncommitted reads as null.
     const [seen] = await (tx ?? this.db)
       .select({ messageId: processedEvents.messageId })

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Inbound, Reply } from '../../src/core/message.js';
 import { HistoryStore } from '../../src/store/history-store.js';
+import { RecentWindows } from '../../src/store/recent-windows.js';
 import { backends, type TestDatabase } from '../support/databases.js';
 
 let sequence = 0;
@@ -136,5 +137,76 @@ describe.each(backends)('HistoryStore on $name', (backend) => {
     await store.recordInbound(message);
     await store.forgetUser('web:kim');
     expect(await store.recordInbound(message)).toEqual({ status: 'duplicate', messageId: null });
+  });
+});
+
+describe.each(backends)('recent history kept in memory, on $name', (backend) => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await backend.open();
+  });
+  afterAll(() => database.destroy());
+
+  it('answers exactly what the database answers, through writes, deletes and evictions', async () => {
+    // Small limits, so that trimming, eviction and reads past what is kept all happen.
+    const windows = new RecentWindows({ conversations: 2, messages: 8, chars: 300 });
+    const take = vi.spyOn(windows, 'take');
+    const kept = new HistoryStore(database, { windows });
+    const plain = new HistoryStore(database, { windows: undefined });
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    const conversations = [1, 2, 3].map((n) => `web:kept${n}${Math.random().toString(36).slice(2)}`);
+    const users = [
+      { id: 'web:ann', name: 'Ann' },
+      { id: `web:gone${Math.random().toString(36).slice(2)}`, name: 'Gone' },
+    ];
+    const texts = ['hi', 'a longer message about the launch plan', '😀🎉 emoji count as one character each 🎉😀', 'x'.repeat(70), ''];
+    const ids: string[] = [];
+    let compared = 0;
+    for (let step = 0; step < 120; step++) {
+      const conversation = conversations[random(3)] ?? '';
+      if (step === 60) await kept.forgetUser(users[1]?.id ?? '');
+      else {
+        const record = await kept.recordInbound(
+          inbound(conversation, texts[random(texts.length)] ?? '', { user: users[random(2)] ?? { id: 'web:ann', name: 'Ann' } }),
+        );
+        if (record.status !== 'new') throw new Error('expected a new message');
+        ids.push(record.messageId);
+        if (random(3) > 0)
+          await kept.recordOutbound({
+            conversation,
+            replyTo: record.messageId,
+            replies: [{ type: 'text', text: texts[random(texts.length)] ?? '' }],
+            runs: [],
+          });
+      }
+      for (let read = 0; read < 3; read++) {
+        const asked = conversations[random(3)] ?? '';
+        const before = random(2) ? { before: ids[Math.max(0, ids.length - 1 - random(4))] ?? '' } : {};
+        const options = { maxChars: random(4) ? 1 + random(200) : 100_000, limit: 1 + random(8), ...before };
+        expect(await kept.recent(asked, options), `step ${step}, ${JSON.stringify(options)}`).toEqual(await plain.recent(asked, options));
+        compared++;
+      }
+    }
+    expect(compared).toBe(360);
+    const answered = take.mock.results.filter((result) => result.value !== undefined).length;
+    expect(answered).toBeGreaterThan(150);
+  });
+
+  it('counts a budget in characters as Postgres does, an emoji as one', async () => {
+    const kept = new HistoryStore(database, { windows: new RecentWindows() });
+    const plain = new HistoryStore(database, { windows: undefined });
+    const conversation = `web:emoji${Math.random().toString(36).slice(2)}`;
+    for (const text of ['older', '😀🎉 ok']) await kept.recordInbound(inbound(conversation, text));
+    // '😀🎉 ok' is 5 characters (7 UTF-16 units); with its separator it just fits 6.
+    for (const maxChars of [5, 6, 12]) {
+      const fromMemory = await kept.recent(conversation, { maxChars });
+      expect(fromMemory.map((message) => message.text)).toEqual((await plain.recent(conversation, { maxChars })).map((message) => message.text));
+      expect(fromMemory).toHaveLength(maxChars === 5 ? 0 : maxChars === 6 ? 1 : 2);
+    }
   });
 });
