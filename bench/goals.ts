@@ -10,6 +10,8 @@ export const GOALS = {
   burstRequests: 100,
   burstModelDelayMs: 500,
   maxBurstSeconds: 0.7,
+  /** The local extractive summarizer's speed, MB of input per second. */
+  minSummarizerMBps: 1,
   /** Streamed replies over which the server's memory must stay flat. */
   streamedReplies: 10_000,
 } as const;

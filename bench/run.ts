@@ -10,15 +10,20 @@
  *   BENCH_DATABASE_URL=...    Postgres server to create throwaway databases on (default postgres://root@127.0.0.1:5432/postgres)
  *   BENCH_IDLE_SECONDS=3      wait after ready before reading the idle RSS
  *   --skip-postgres           PGlite only (also BENCH_SKIP_POSTGRES=1; automatic when the server is unreachable)
- *   --only=throughput|startup|routing  one section only
+ *   --only=throughput|startup|routing|images|summarizer|chart  one section only
+ *   BENCH_IMAGE_RUNS=40       runs of each image case (--only=images: a 12 MP JPEG to model input against sharp's bare resize)
+ *   BENCH_CHART_RUNS=50       runs of each chart case (--only=chart: a 1,000-point line chart from spec to PNG)
  *   BENCH_ROUTING_MESSAGES, BENCH_BURST_ROUNDS, BENCH_STREAMS, ...: the routing section's sizes (bench/routing-settings.ts)
  *   --cpu-prof[=DIR]          CPU-profile the server in one more run of each measured case (not in the figures), into DIR (default $TMPDIR/assistant-bench-profiles)
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchChart } from './chart.js';
 import { cleanUp, cleanUpOnSignals } from './cleanup.js';
 import { numberEnv } from './env.js';
 import { GOALS } from './goals.js';
+import { benchImages } from './images.js';
+import { benchSummarizer } from './summarizer.js';
 import { loadLine } from './load-average.js';
 import { machineInfo } from './machine.js';
 import { profileSummary } from './profile-summary.js';
@@ -47,7 +52,8 @@ async function main(): Promise<void> {
   };
   const idleSeconds = numberEnv('BENCH_IDLE_SECONDS', 3);
   const only = flag('only');
-  if (only !== undefined && !['throughput', 'startup', 'routing'].includes(only)) throw new Error(`--only=${only}: use throughput, startup or routing`);
+  if (only !== undefined && !['throughput', 'startup', 'routing', 'images', 'summarizer', 'chart'].includes(only))
+    throw new Error(`--only=${only}: use throughput, startup, routing, images, summarizer or chart`);
   const runs = (section: string): boolean => only === undefined || only === section;
   const adminUrl = process.env['BENCH_DATABASE_URL'] ?? DEFAULT_ADMIN_URL;
 
@@ -132,6 +138,21 @@ async function main(): Promise<void> {
   if (runs('routing')) {
     console.log('== Free text routed by a chat model (PGlite) ==');
     await benchRouting(routingSettings(settings.cpuProfDir, postgresUrl));
+  }
+
+  if (runs('images')) {
+    console.log('== Image preparation (in this process) ==');
+    await benchImages();
+  }
+
+  if (runs('summarizer')) {
+    console.log('== The local extractive summarizer (in this process) ==');
+    benchSummarizer();
+  }
+
+  if (runs('chart')) {
+    console.log('== Charts: spec to PNG (in this process, SVG in the render worker) ==');
+    await benchChart();
   }
 }
 

@@ -75,7 +75,9 @@ describe.each(backends)('the JSON API on $name', (backend) => {
     const tools = (await (await fetch(`${server.url}/api/tools`)).json()) as { tools: Array<{ name: string; usage: string }> };
     const help = (await postJson(server.url, { text: '/help' })).body.replies?.[0]?.text ?? '';
     for (const tool of tools.tools) expect(help).toContain(`/${tool.name}`);
-    expect(tools.tools.find((tool) => tool.name === 'summarize')?.usage).toBe('/summarize [text] [--sentences <1..10>]');
+    expect(tools.tools.find((tool) => tool.name === 'summarize')?.usage).toBe(
+      '/summarize [text] [--sentences <1..10>] [--messages <1..1000>] [--hours <number>]',
+    );
     const two = await postJson(server.url, { text: `/summarize --sentences 2 ${PARAGRAPH}` });
     expect(two.body.replies?.[0]?.text?.split('\n')).toHaveLength(2);
   });

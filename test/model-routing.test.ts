@@ -54,9 +54,12 @@ describe('routing free text through a hosted chat model', () => {
     await postJson(server.url, { conversation: first.body.conversation, user: 'ann', name: 'Ann', text: 'When is the launch?' });
     const body = bodyOf(chatRequests(hosted)[before]);
     expect(body.model).toBe(CHAT_MODEL);
-    expect(body.tools?.map((tool) => tool.function.name).sort()).toEqual(['describe', 'help', 'summarize']);
+    const offered = body.tools?.map((tool) => tool.function.name) ?? [];
+    expect(offered).toEqual(server.app.registry.list().flatMap((tool) => (tool.modelCallable ? [tool.name] : [])));
+    expect(offered).toEqual(expect.arrayContaining(['describe', 'help', 'summarize', 'translate']));
+    expect(offered).not.toContain('forget');
     const summarize = body.tools?.find((tool) => tool.function.name === 'summarize')?.function as { parameters?: { properties?: object } };
-    expect(Object.keys(summarize.parameters?.properties ?? {})).toEqual(['text', 'sentences']);
+    expect(Object.keys(summarize.parameters?.properties ?? {})).toEqual(['text', 'sentences', 'messages', 'hours']);
     expect(body.messages[0]?.role).toBe('system');
     expect(body.messages.slice(1).map((message) => [message.role, message.content])).toEqual([
       ['user', 'Ann: Our launch is on Friday.'],

@@ -68,6 +68,21 @@ export interface RecentOptions {
   limit?: number;
   /** Only messages older than this one (exclusive). */
   before?: string;
+  /** Only messages from this time on. */
+  since?: Date;
+}
+
+/** What a user chose once and the bot remembers, e.g. the language to translate into. */
+export interface Preferences {
+  translateTo?: string;
+}
+
+/** The Vega-Lite spec of a chart the bot drew, kept so that a later message can change it. */
+export interface StoredChart {
+  /** The message the chart answered. */
+  messageId: string;
+  spec: Record<string, unknown>;
+  createdAt: Date;
 }
 
 /**
@@ -80,7 +95,16 @@ export interface History {
   recordOutbound(turn: OutboundTurn): Promise<StoredMessage[]>;
   repliesTo(messageId: string): Promise<StoredMessage[]>;
   recent(conversation: string, options: RecentOptions): Promise<StoredMessage[]>;
+  /** One stored message of a conversation, e.g. the one a message replies to. */
+  message(conversation: string, id: string): Promise<StoredMessage | undefined>;
+  preferences(userId: string): Promise<Preferences>;
+  /** Merges `changes` into what is stored for the user. */
+  setPreferences(userId: string, changes: Preferences): Promise<Preferences>;
   countUserData(userId: string): Promise<UserDataCounts>;
   /** Deletes the user's messages, the bot's replies to them, their files, tool runs and preferences. */
   forgetUser(userId: string): Promise<UserDataCounts>;
+  /** Keeps the spec of a chart drawn in answer to `messageId`; it goes when that message goes. */
+  saveChart(chart: { conversation: string; messageId: string; spec: Record<string, unknown> }): Promise<void>;
+  /** The newest chart of the conversation, if any. */
+  lastChart(conversation: string): Promise<StoredChart | undefined>;
 }

@@ -45,6 +45,8 @@ export interface Inbound {
   text: string;
   attachments: Attachment[];
   command?: SlashCommand;
+  /** The message this one replies to, or its thread's first message, as the platform gives it. */
+  reference?: { text: string; user: UserRef };
   receivedAt: Date;
   /** The platform payload, untouched, for adapters that need more than the normalized fields. */
   raw?: unknown;

@@ -1,7 +1,7 @@
-import { attachmentKind } from './attachments.js';
-import type { History, StoredMessage } from './history.js';
+import { currentMessage, HISTORY_MESSAGES, historyMessages, systemMessage } from './chat-context.js';
+import type { History } from './history.js';
 import type { Inbound } from './message.js';
-import { addUsage, type ChatAnswer, type ChatMessage, type ContentPart, type FunctionSpec, type Models, type Served } from './models.js';
+import { addUsage, type ChatAnswer, type ChatMessage, type FunctionSpec, type Models, type Served } from './models.js';
 import { inputJsonSchema } from './options.js';
 import type { ToolRegistry } from './registry.js';
 import type { FreeTextRouter, RouteContext, Routed } from './router.js';
@@ -12,9 +12,6 @@ export interface ModelRouterOptions {
   historyChars: number;
   botName: string;
 }
-
-/** Past this many messages, older context rarely changes an answer but costs reading and tokens. */
-const HISTORY_MESSAGES = 40;
 
 type Verdict = { tool: Tool; input: Record<string, unknown> } | { text: string } | { problem: string; callId?: string };
 
@@ -88,37 +85,8 @@ export class ModelRouter implements FreeTextRouter {
       before: ctx.messageId,
       limit: HISTORY_MESSAGES,
     });
-    return history.flatMap(historyMessage);
+    return historyMessages(history);
   }
-}
-
-function systemMessage(botName: string): ChatMessage {
-  return {
-    role: 'system',
-    content:
-      `You are ${botName}, an assistant in a team chat. When the user wants something one of your tools does, call that tool; ` +
-      'otherwise answer directly, briefly, in the language the user writes in. Put code in fenced code blocks. ' +
-      'Messages from people start with their name.',
-  };
-}
-
-function historyMessage(message: StoredMessage): ChatMessage[] {
-  const files = message.attachments.map((file) => (file.alt ? `[image: ${file.alt}]` : `[file: ${file.name}]`)).join(' ');
-  const text = [message.text, files].filter(Boolean).join(' ');
-  if (!text) return [];
-  return [message.direction === 'in' ? { role: 'user', content: `${message.user.name}: ${text}` } : { role: 'assistant', content: text }];
-}
-
-/** The message itself, with its images as image parts so a vision model sees them. */
-function currentMessage(inbound: Inbound): ChatMessage {
-  const text = `${inbound.user.name}: ${inbound.text}`;
-  const images = inbound.attachments.filter((file) => file.bytes && attachmentKind(file.mime, file.name) === 'image');
-  const others = inbound.attachments.filter((file) => !images.includes(file)).map((file) => `[file: ${file.name}]`);
-  const fullText = [text, ...others].join(' ');
-  if (images.length === 0) return { role: 'user', content: fullText };
-  const parts: ContentPart[] = [{ type: 'text', text: fullText }];
-  for (const file of images) if (file.bytes) parts.push({ type: 'image', mime: file.mime, bytes: file.bytes });
-  return { role: 'user', content: parts };
 }
 
 /** What the model is told after a bad answer: its own call, answered with the problem. */

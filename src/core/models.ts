@@ -68,6 +68,7 @@ export interface Models {
   /** Whether any model is configured for the task; tools and the router choose their path by it. */
   has(task: ModelTask): boolean;
   chat(request: ChatRequest, options: CallOptions): Promise<ChatAnswer>;
+  /** `target` and `source` are BCP 47 codes: 'fr', 'pt-BR', 'zh-Hant'. */
   translate(input: { text: string; target: string; source?: string }, options: CallOptions): Promise<Served & { text: string }>;
   /** Short "- " bullet points; for a conversation, naming who said what. */
   summarize(input: { passages: Passage[]; points: number }, options: CallOptions): Promise<Served & { text: string }>;

@@ -60,14 +60,19 @@ export class Router {
       if (!tool) throw unknownCommand(command.name, this.registry);
       return { kind: 'intent', tool, input: validateInput(tool, parseCommandArgs(tool, command.args)), via: 'command' };
     }
-    const first = inbound.attachments[0];
-    if (first && !inbound.text.trim()) {
-      const kind = attachmentKind(first.mime, first.name);
-      const reader = kind && this.registry.readers(kind)[0];
-      if (reader) return { kind: 'intent', tool: reader, input: validateInput(reader, {}), via: 'attachment' };
-    }
+    const reader = this.#reader(inbound);
+    if (reader && !inbound.text.trim()) return { kind: 'intent', tool: reader, input: validateInput(reader, {}), via: 'attachment' };
     const routed = await this.freeText.route(inbound, ctx);
-    return routed ?? { kind: 'intent', tool: this.fallback, input: validateInput(this.fallback, {}), via: 'rules' };
+    if (routed) return routed;
+    // Words no rule knows beside a file ("what brand is this?" under a photo) are about the file.
+    if (reader) return { kind: 'intent', tool: reader, input: validateInput(reader, {}), via: 'attachment' };
+    return { kind: 'intent', tool: this.fallback, input: validateInput(this.fallback, {}), via: 'rules' };
+  }
+
+  #reader(inbound: Inbound): Tool | undefined {
+    const first = inbound.attachments[0];
+    const kind = first && attachmentKind(first.mime, first.name);
+    return kind ? this.registry.readers(kind)[0] : undefined;
   }
 }
 

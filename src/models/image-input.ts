@@ -1,24 +1,11 @@
-import { UserError } from '../core/errors.js';
-
-/** The long side models are given; more costs tokens and time and rarely helps. */
-const MAX_SIDE = 1024;
-const MAX_INPUT_PIXELS = 100_000_000;
+import { prepareImage } from '../images/prepare.js';
 
 /**
- * An image as a model takes it: oriented, its first frame, at most MAX_SIDE pixels on the long
- * side, 8-bit sRGB, JPEG (PNG when it has transparency), as a data URL.
+ * An image as a model takes it (see prepareImage: upright, first frame, 8-bit sRGB, opaque, at
+ * most 1024 pixels on the long side), as a data URL. The same bytes are prepared once, however
+ * many model calls send them.
  */
 export async function toDataUrl(bytes: Uint8Array): Promise<string> {
-  const sharp = (await import('sharp')).default;
-  try {
-    const image = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', autoOrient: true }).resize(MAX_SIDE, MAX_SIDE, {
-      fit: 'inside',
-      withoutEnlargement: true,
-    });
-    const { hasAlpha } = await image.metadata();
-    const encoded = hasAlpha ? await image.toColourspace('srgb').png().toBuffer() : await image.toColourspace('srgb').jpeg({ quality: 85 }).toBuffer();
-    return `data:image/${hasAlpha ? 'png' : 'jpeg'};base64,${encoded.toString('base64')}`;
-  } catch (error) {
-    throw new UserError('unreadable_file', "One of the images can't be read: it is damaged, too large, or not an image.", { cause: error });
-  }
+  const image = await prepareImage(bytes);
+  return `data:${image.mime};base64,${Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength).toString('base64')}`;
 }

@@ -1,13 +1,15 @@
 import { UserError } from '../core/errors.js';
 import type { Log } from '../core/log.js';
 import type { CallOptions, ChatAnswer, ChatRequest, Models, ModelTask, Passage, Served } from '../core/models.js';
+import { prepareImage } from '../images/prepare.js';
 import { summarizeExtractive } from './local/extractive-summarizer.js';
 import { detectLanguage } from './local/language.js';
 import type { TextReader } from './local/ocr.js';
 import { describeEntry, type ChainEntry, type ModelPlan } from './plan.js';
-import { captionMessages, summarizeMessages, transcript, translateMessages } from './prompts.js';
+import { captionMessages, CHAT_SUMMARY_CHARS, summarizeMessages, transcript, translateMessages } from './prompts.js';
 import type { RemoteProvider } from './remote-provider.js';
 import { withRetries, type RetryPolicy } from './retry.js';
+import { summarizeInParts } from './summary-parts.js';
 
 export interface Engines {
   huggingface?: RemoteProvider;
@@ -15,6 +17,9 @@ export interface Engines {
 }
 
 type TextServed = Served & { text: string };
+
+/** Summarization models (BART, Pegasus) read about 1,024 tokens; more is cut off or refused. */
+const SUMMARIZATION_MODEL_CHARS = 3_000;
 
 const TASK_NAMES: Record<ModelTask, string> = { chat: 'chat', translate: 'translation', summarize: 'summary', caption: 'image caption' };
 
@@ -85,9 +90,14 @@ export class ModelService implements Models {
 
   summarize(input: { passages: Passage[]; points: number }, options: CallOptions): Promise<TextServed> {
     return this.#walk('summarize', options, () => false, {
-      remote: async (provider, model, signal) =>
-        served(provider, model, await required(provider.summarize, 'summarize')(model, transcript(input.passages), signal)),
-      chat: async () => textOf(await this.chat({ messages: summarizeMessages(input.passages, input.points) }, { signal: options.signal })),
+      remote: (provider, model, signal) =>
+        summarizeInParts(input.passages, input.points, SUMMARIZATION_MODEL_CHARS, async (passages) =>
+          served(provider, model, await required(provider.summarize, 'summarize')(model, transcript(passages), signal)),
+        ),
+      chat: () =>
+        summarizeInParts(input.passages, input.points, CHAT_SUMMARY_CHARS, async (passages, points) =>
+          textOf(await this.chat({ messages: summarizeMessages(passages, points) }, { signal: options.signal })),
+        ),
       local: () => {
         const picked = summarizeExtractive(input.passages, input.points);
         const text = picked.map(({ speaker, sentence }) => (speaker ? `- **${speaker}**: ${sentence}` : `- ${sentence}`)).join('\n');
@@ -96,8 +106,10 @@ export class ModelService implements Models {
     });
   }
 
-  caption(input: { image: Uint8Array; mime: string; prompt?: string }, options: CallOptions): Promise<TextServed> {
-    const image = { bytes: input.image, mime: input.mime };
+  async caption(input: { image: Uint8Array; mime: string; prompt?: string }, options: CallOptions): Promise<TextServed> {
+    // Every link of the chain is sent the image prepared once, image-to-text models as chat models.
+    const prepared = await prepareImage(input.image);
+    const image = { bytes: prepared.bytes, mime: prepared.mime };
     return this.#walk('caption', options, () => false, {
       remote: async (provider, model, signal) => served(provider, model, await required(provider.caption, 'caption')(model, image, signal)),
       chat: async () => textOf(await this.chat({ messages: captionMessages(image, input.prompt) }, { signal: options.signal })),

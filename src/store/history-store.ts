@@ -1,6 +1,18 @@
-import { and, asc, count, desc, eq, getTableColumns, inArray, lt, lte, sql } from 'drizzle-orm';
-import type { AttachmentMeta, History, InboundRecord, OutboundTurn, RecentOptions, StoredFile, StoredMessage, UserDataCounts } from '../core/history.js';
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import type {
+  AttachmentMeta,
+  History,
+  InboundRecord,
+  OutboundTurn,
+  Preferences,
+  RecentOptions,
+  StoredChart,
+  StoredFile,
+  StoredMessage,
+  UserDataCounts,
+} from '../core/history.js';
 import type { Inbound } from '../core/message.js';
+import { ChartStore } from './chart-store.js';
 import type { Database, Db, Executor } from './database.js';
 import { conversations, files, messages, toolRuns, userPreferences } from './schema.js';
 import { DEFAULT_WINDOW_LIMITS, RecentWindows } from './recent-windows.js';
@@ -18,7 +30,13 @@ function recentQuery(db: Db) {
   const newest = db
     .select({ ...getTableColumns(messages), running })
     .from(messages)
-    .where(and(eq(messages.conversationId, sql.placeholder('conversation')), lt(messages.id, sql.placeholder('before'))))
+    .where(
+      and(
+        eq(messages.conversationId, sql.placeholder('conversation')),
+        lt(messages.id, sql.placeholder('before')),
+        gte(messages.createdAt, sql`${sql.placeholder('since')}::timestamptz`),
+      ),
+    )
     .orderBy(desc(messages.id))
     .limit(sql.placeholder('limit'))
     .as('newest');
@@ -55,11 +73,13 @@ export class HistoryStore implements History {
   readonly #writes: TurnWrites;
   readonly #recent: ReturnType<typeof recentQuery>;
   readonly #windows: RecentWindows | undefined;
+  readonly #charts: ChartStore;
 
   constructor(database: Pick<Database, 'db' | 'transaction' | 'kind'>, options: HistoryStoreOptions = {}) {
     this.#db = database.db;
     this.#transaction = database.transaction;
     this.#writes = new TurnWrites(database.db);
+    this.#charts = new ChartStore(database.db);
     this.#recent = recentQuery(database.db);
     this.#windows = 'windows' in options ? options.windows : database.kind === 'pglite' ? new RecentWindows() : undefined;
   }
@@ -123,7 +143,8 @@ export class HistoryStore implements History {
     return guarded('recent', async () => {
       const wanted = { ...options, limit: options.limit ?? RECENT_LIMIT };
       const windows = this.#windows;
-      if (!windows) return this.#readRecent(conversation, wanted);
+      // What is kept is the newest messages, whenever they were written.
+      if (!windows || options.since) return this.#readRecent(conversation, wanted);
       const kept = windows.take(conversation, wanted);
       if (kept) return kept;
       const load = windows.loading(conversation);
@@ -139,8 +160,41 @@ export class HistoryStore implements History {
       before: options.before ? Number(options.before) : Number.MAX_SAFE_INTEGER,
       limit: options.limit,
       maxChars: options.maxChars,
+      since: (options.since ?? new Date(0)).toISOString(),
     });
     return rows.map(toStored);
+  }
+
+  message(conversation: string, id: string): Promise<StoredMessage | undefined> {
+    if (!/^\d{1,15}$/.test(id)) return Promise.resolve(undefined);
+    return guarded('message', async () => {
+      const [row] = await this.#db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.conversationId, conversation), eq(messages.id, Number(id))));
+      return row && toStored(row);
+    });
+  }
+
+  preferences(userId: string): Promise<Preferences> {
+    return guarded('preferences', async () => {
+      const [row] = await this.#db.select({ settings: userPreferences.settings }).from(userPreferences).where(eq(userPreferences.userId, userId));
+      return toPreferences(row?.settings);
+    });
+  }
+
+  setPreferences(userId: string, changes: Preferences): Promise<Preferences> {
+    return guarded('setPreferences', async () => {
+      const [row] = await this.#db
+        .insert(userPreferences)
+        .values({ userId, settings: { ...changes } })
+        .onConflictDoUpdate({
+          target: userPreferences.userId,
+          set: { settings: sql`${userPreferences.settings} || excluded.settings`, updatedAt: sql`now()` },
+        })
+        .returning({ settings: userPreferences.settings });
+      return toPreferences(row?.settings);
+    });
   }
 
   #kept(inbound: Inbound, id: string, attachments: AttachmentMeta[], started: boolean): void {
@@ -208,6 +262,14 @@ export class HistoryStore implements History {
       }).finally(() => this.#windows?.clear()),
     );
   }
+
+  saveChart(chart: { conversation: string; messageId: string; spec: Record<string, unknown> }): Promise<void> {
+    return this.#charts.save(chart);
+  }
+
+  lastChart(conversation: string): Promise<StoredChart | undefined> {
+    return this.#charts.last(conversation);
+  }
 }
 
 /** The user's messages with the bot's replies to them, and everything hanging off those. */
@@ -226,6 +288,12 @@ async function countsFor(db: Executor, userId: string): Promise<UserDataCounts> 
   const [runCount] = await db.select({ n: count() }).from(toolRuns).where(inArray(toolRuns.messageId, own));
   const [preferenceCount] = await db.select({ n: count() }).from(userPreferences).where(eq(userPreferences.userId, userId));
   return { messages: messageCount?.n ?? 0, files: fileCount?.n ?? 0, toolRuns: runCount?.n ?? 0, preferences: preferenceCount?.n ?? 0 };
+}
+
+/** Stored settings are read back field by field: a value of the wrong type is as good as unset. */
+function toPreferences(settings: Record<string, unknown> | undefined): Preferences {
+  const translateTo = settings?.['translateTo'];
+  return typeof translateTo === 'string' ? { translateTo } : {};
 }
 
 function toStored(row: MessageRow): StoredMessage {

@@ -76,6 +76,24 @@ export const toolRuns = pgTable(
   (t) => [index('tool_runs_message_id_idx').on(t.messageId), index('tool_runs_tool_created_at_idx').on(t.tool, t.createdAt)],
 );
 
+/** The Vega-Lite spec of each chart the bot drew, so that "make it a line chart" can redraw the last one. */
+export const charts = pgTable(
+  'charts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    /** The message the chart answered; /forget deletes it, and the chart with it. */
+    messageId: bigint('message_id', { mode: 'number' })
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    spec: jsonb('spec').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('charts_conversation_id_idx').on(t.conversationId, t.id), index('charts_message_id_idx').on(t.messageId)],
+);
+
 export const userPreferences = pgTable('user_preferences', {
   userId: text('user_id').primaryKey(),
   settings: jsonb('settings')

@@ -58,10 +58,10 @@ describe('task models on Hugging Face Inference Providers', () => {
 
   it('has the chat model do a task through a prompt', async () => {
     fake.script('chat', reply.text('Hallo Welt', { usage: { prompt_tokens: 30, completion_tokens: 3 } }));
-    const result = await models({}).translate({ text: 'Hello world', target: 'German' }, call());
+    const result = await models({}).translate({ text: 'Hello world', target: 'de' }, call());
     expect(result).toMatchObject({ text: 'Hallo Welt', provider: 'huggingface', usage: { inputTokens: 30, outputTokens: 3 } });
     const body = fake.requests.at(-1)?.body as { messages: Array<{ role: string; content: string }> };
-    expect(body.messages[0]?.content).toContain('into German');
+    expect(body.messages[0]?.content).toContain('into German (de)');
     expect(body.messages[1]).toEqual({ role: 'user', content: 'Hello world' });
   });
 

@@ -11,6 +11,11 @@ const fields = z.object({
   name: z.string().trim().min(1).max(80).optional(),
   text: z.string().optional(),
   id: z.string().min(1).max(128).optional().describe('Client message id; a retry with the same id is answered once'),
+  replyTo: z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a message id')
+    .optional()
+    .describe('The stored message this one replies to'),
 });
 
 export type MessageFields = z.infer<typeof fields>;

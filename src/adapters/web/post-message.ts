@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Log } from '../../core/log.js';
+import type { History } from '../../core/history.js';
 import type { HandleResult, Pipeline } from '../../core/pipeline.js';
 import { errorBody, HttpError } from './http-errors.js';
 import { conversationKey, newConversationId, readMessageRequest, toInbound } from './parse.js';
@@ -9,6 +10,7 @@ import { renderReplies } from './render.js';
 export interface PostMessageDeps {
   pipeline: Pick<Pipeline, 'handle'>;
   conversationExists: (key: string) => Promise<boolean>;
+  message: History['message'];
   log: Log;
 }
 
@@ -25,6 +27,11 @@ export async function postMessage(c: Context, deps: PostMessageDeps): Promise<Re
     throw new HttpError(404, 'conversation_not_found', 'There is no conversation with that id. Leave `conversation` out to start a new one.');
   }
   const inbound = await toInbound(request, conversation);
+  if (request.fields.replyTo) {
+    const replied = await deps.message(inbound.conversation.key, request.fields.replyTo);
+    if (!replied) throw new HttpError(404, 'message_not_found', 'There is no message with that id in this conversation.');
+    inbound.reference = { text: replied.text, user: replied.user };
+  }
   const body = (result: HandleResult) => ({
     conversation,
     message: result.messageId,

@@ -16,6 +16,7 @@ export interface WebStore {
   conversationExists(key: string): Promise<boolean>;
   list(key: string, options: { limit: number; before?: string }): Promise<StoredMessage[]>;
   file(id: string): Promise<StoredFile | undefined>;
+  message(conversation: string, id: string): Promise<StoredMessage | undefined>;
 }
 
 export interface WebDeps {
@@ -75,7 +76,13 @@ export function createWebApp(deps: WebDeps): Hono {
         return respondWithError(c, new HttpError(413, 'request_too_large', `The upload is over ${Math.floor(maxBody / 1_048_576)} MB in all.`), log);
       },
     }),
-    (c) => postMessage(c, { pipeline, conversationExists: (key) => store.conversationExists(key), log }),
+    (c) =>
+      postMessage(c, {
+        pipeline,
+        conversationExists: (key) => store.conversationExists(key),
+        message: (conversation, id) => store.message(conversation, id),
+        log,
+      }),
   );
 
   app.get('/api/conversations/:id/messages', async (c) => {
