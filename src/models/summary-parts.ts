@@ -1,3 +1,4 @@
+import { inBatches } from '../core/batches.js';
 import { addUsage, type Passage, type Served, type Usage } from '../core/models.js';
 import { splitSentences } from './local/sentences.js';
 import { transcript } from './prompts.js';
@@ -29,10 +30,10 @@ export async function summarizeInParts(
       return { ...last, ...(usage ? { usage } : {}) };
     }
     const parts = partition(current, maxChars);
-    const summaries: TextServed[] = [];
-    for (let i = 0; i < parts.length; i += PARALLEL) {
-      summaries.push(...(await Promise.all(parts.slice(i, i + PARALLEL).map((part) => summarizeOnce(part, points)))));
-    }
+    const summaries = await inBatches(
+      parts.map((part) => () => summarizeOnce(part, points)),
+      PARALLEL,
+    );
     for (const summary of summaries) usage = addUsage(usage, summary.usage);
     current = summaries.map((summary) => ({ text: summary.text }));
   }

@@ -1,16 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reply, startFakeInference, type FakeInference, type RecordedRequest } from '../fakes/inference-server.js';
-import { openTestPglite, type TestDatabase } from '../support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { reply, type RecordedRequest } from '../fakes/inference-server.js';
 import { history, postForm } from '../support/http.js';
 import { toolFailure } from '../support/runs.js';
-import { startServer, type RunningServer } from '../support/server.js';
-import { useLocalServer } from '../support/hosted.js';
+import { chatRequests, useHostedServer, useLocalServer } from '../support/hosted.js';
 import { IMAGE_FIXTURES } from '../support/shared.js';
-
-const TOKEN = 'hf_fake_token_for_tests_0123456789abcdef';
 
 const fixture = async (name: string) => new Uint8Array(await readFile(join(IMAGE_FIXTURES, name)));
 
@@ -32,22 +28,8 @@ async function imagesIn(request: RecordedRequest | undefined) {
 }
 
 describe('describe through the web API, with a hosted vision chat model', () => {
-  let database: TestDatabase;
-  let hosted: FakeInference;
-  let server: RunningServer;
-  const chats = () => hosted.requests.filter((request) => request.route === 'chat');
-
-  beforeAll(async () => {
-    database = await openTestPglite();
-    hosted = await startFakeInference();
-    server = await startServer(database, { HF_TOKEN: TOKEN, MODEL_RETRIES: '0', MAX_FILE_MB: '2' }, { fetch: hosted.hostedFetch });
-  });
-  afterAll(async () => {
-    await server.close();
-    await hosted.close();
-    await database.destroy();
-    expect(hosted.invalid).toEqual([]);
-  });
+  const setup = useHostedServer({ MAX_FILE_MB: '2' });
+  const chats = () => chatRequests(setup.hosted);
 
   it.each([
     ['Landscape_6.jpg', /^\*\*Landscape_6\.jpg\*\*: a 600×450 JPEG image \(landscape\), .*; turned upright from EXIF orientation 6\.$/, [600, 450]],
@@ -56,8 +38,8 @@ describe('describe through the web API, with a hosted vision chat model', () => 
     ['pitm.avif', /: a 4096×800 AVIF image \(landscape\), /, [1024, 200]],
     ['check.svg', /: a 100×100 SVG image \(square\), a vector drawing, /, [1024, 1024]],
   ])('uploads %s with no text: its facts, and a caption of the prepared image', async (name, facts, [width, height]) => {
-    hosted.script('chat', reply.text(`A caption of ${name}.`));
-    const result = await postForm(server.url, { user: 'ann' }, [{ name, type: '', bytes: await fixture(name) }]);
+    setup.hosted.script('chat', reply.text(`A caption of ${name}.`));
+    const result = await postForm(setup.server.url, { user: 'ann' }, [{ name, type: '', bytes: await fixture(name) }]);
     expect(result.status).toBe(200);
     const lines = result.body.replies?.[0]?.text?.split('\n') ?? [];
     expect(lines[0]).toMatch(facts);
@@ -67,9 +49,9 @@ describe('describe through the web API, with a hosted vision chat model', () => 
   });
 
   it('answers a question about an image the model routes to describe', async () => {
-    hosted.script('chat', reply.toolCall('describe', { question: 'what brand is this?' }), reply.text('It is a Yamaha keyboard.'));
+    setup.hosted.script('chat', reply.toolCall('describe', { question: 'what brand is this?' }), reply.text('It is a Yamaha keyboard.'));
     const before = chats().length;
-    const result = await postForm(server.url, { text: 'what brand is this?' }, [
+    const result = await postForm(setup.server.url, { text: 'what brand is this?' }, [
       { name: 'stage.jpg', type: 'image/jpeg', bytes: await fixture('concert.jpg') },
     ]);
     expect(result.body.replies?.[0]?.text).toBe('It is a Yamaha keyboard.');
@@ -82,8 +64,8 @@ describe('describe through the web API, with a hosted vision chat model', () => 
   });
 
   it('writes alt text on /describe alt', async () => {
-    hosted.script('chat', reply.text('Concert crowd with raised hands before a lit stage.'));
-    const result = await postForm(server.url, { text: '/describe alt' }, [{ name: 'c.jpg', type: 'image/jpeg', bytes: await fixture('concert.jpg') }]);
+    setup.hosted.script('chat', reply.text('Concert crowd with raised hands before a lit stage.'));
+    const result = await postForm(setup.server.url, { text: '/describe alt' }, [{ name: 'c.jpg', type: 'image/jpeg', bytes: await fixture('concert.jpg') }]);
     expect(result.body.replies?.[0]?.text).toBe('Concert crowd with raised hands before a lit stage.');
   });
 
@@ -93,11 +75,11 @@ describe('describe through the web API, with a hosted vision chat model', () => 
     ['half.jpg', undefined, "I couldn't read half.jpg: it isn't a readable image: the file is cut short, as when an upload is interrupted.", 'unreadable_file'],
   ])('answers %s with a clear reason, and keeps both sides in the history', async (name, bytes, text, code) => {
     const source = name === 'huge.png' ? '65536-uint32-limit.png' : 'truncated.jpg';
-    const result = await postForm(server.url, { user: 'ann' }, [{ name, type: 'image/png', bytes: bytes ?? (await fixture(source)) }]);
+    const result = await postForm(setup.server.url, { user: 'ann' }, [{ name, type: 'image/png', bytes: bytes ?? (await fixture(source)) }]);
     expect(result.status).toBe(200);
     expect(result.body.replies?.[0]?.text).toBe(text);
-    expect(await toolFailure(database, result)).toEqual({ code, text });
-    const stored = await history(server.url, result.body.conversation ?? '');
+    expect(await toolFailure(setup.database, result)).toEqual({ code, text });
+    const stored = await history(setup.server.url, result.body.conversation ?? '');
     expect(stored.map((message) => [message.direction, message.attachments[0]?.name ?? message.text])).toEqual([
       ['in', name],
       ['out', text],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inBatches } from '../../core/batches.js';
 import { UserError } from '../../core/errors.js';
 import type { StoredMessage } from '../../core/history.js';
 import { addUsage, type Served, type Usage } from '../../core/models.js';
@@ -163,10 +164,4 @@ async function translateText(text: string, languages: { target: Language; from: 
   if (!served) throw new UserError('nothing_to_translate', 'There are no words to translate in that, only code, links or emoji.');
   const { provider, model } = served;
   return { provider, model, text: joined.trim(), ...(usage ? { usage } : {}) };
-}
-
-async function inBatches<T>(jobs: Array<() => Promise<T>>, size: number): Promise<T[]> {
-  const results: T[] = [];
-  for (let i = 0; i < jobs.length; i += size) results.push(...(await Promise.all(jobs.slice(i, i + size).map((job) => job()))));
-  return results;
 }
