@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import { postStream } from '../test/support/http.js';
 import { MESSAGES_PATH } from './routing-messages.js';
 
@@ -16,16 +17,43 @@ export interface Answered {
   ms: number;
 }
 
+/**
+ * Kept-alive connections without a cap, so a burst opens as many as it sends at once. node:http
+ * rather than fetch: the load generator shares the cores with the server, and fetch costs it
+ * several times the CPU per request.
+ */
+const agent = new Agent({ keepAlive: true });
+
 /** POST /api/messages as JSON; the answer whole. */
-export async function postMessage(baseUrl: string, body: MessageBody): Promise<Answered> {
+export function postMessage(baseUrl: string, body: MessageBody): Promise<Answered> {
   const started = performance.now();
-  const response = await fetch(`${baseUrl}${MESSAGES_PATH}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const sent = request(
+      `${baseUrl}${MESSAGES_PATH}`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          try {
+            const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { conversation?: string; replies?: Array<{ text?: string }> };
+            resolve({
+              status: response.statusCode ?? 0,
+              conversation: parsed.conversation ?? '',
+              text: parsed.replies?.[0]?.text ?? '',
+              ms: performance.now() - started,
+            });
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        });
+      },
+    );
+    sent.on('error', reject);
+    sent.end(payload);
   });
-  const parsed = (await response.json()) as { conversation?: string; replies?: Array<{ text?: string }> };
-  return { status: response.status, conversation: parsed.conversation ?? '', text: parsed.replies?.[0]?.text ?? '', ms: performance.now() - started };
 }
 
 export interface Streamed {

@@ -106,7 +106,7 @@ async function overheadSection(fake: FakeInference, settings: OverheadSettings):
 async function burstSection(fake: FakeInference, settings: BurstSettings, postgresAdminUrl: string | undefined): Promise<void> {
   console.log(`-- 2. ${settings.requests} concurrent requests against a model taking ${settings.modelDelayMs} ms --`);
   console.log(
-    `Method: ${settings.requests} POST /api/messages (JSON) sent at once with fetch (undici's global dispatcher, no per-origin connection limit), each starting its own conversation ` +
+    `Method: ${settings.requests} POST /api/messages (JSON) sent at once with node:http (a kept-alive agent with no socket cap; fetch cost the load generator several times the CPU), each starting its own conversation ` +
       `from a user of its own, so neither the per-user rate limit nor the per-conversation queue can hold one back; the fake answers each chat call after ${settings.modelDelayMs} ms. ` +
       `Wall = first send -> last answer read, in the client. One cold burst, then ${settings.rounds} measured. The other columns come from the server's timings (ms after the first request arrived) and /proc (CPU; bench = this process: load generator and fake). ` +
       (postgresAdminUrl

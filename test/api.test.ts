@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolRuns } from '../src/store/schema.js';
@@ -15,6 +16,24 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function expectNoInternals(result: PostResult): void {
   const raw = JSON.stringify(result.body);
   expect(raw).not.toMatch(/\bat .+:\d+:\d+|\/work\/|node_modules|\.ts\b|Error:/);
+}
+
+/** POST /api/messages as JSON written in pieces, so that it goes chunked, with no Content-Length. */
+function postChunked(base: string, pieces: string[]): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const sent = request(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (response) => {
+      answered = true;
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+    });
+    // The server answers a body over the cap before reading the rest, and closes; the rest cannot be sent.
+    sent.on('error', (error) => (answered ? undefined : reject(error)));
+    for (const piece of pieces) sent.write(piece);
+    sent.end();
+  });
 }
 
 describe.each(backends)('the JSON API on $name', (backend) => {
@@ -203,6 +222,18 @@ describe.each(backends)('the JSON API on $name', (backend) => {
       const huge = await postForm(server.url, { conversation }, [{ name: 'huge.png', type: 'image/png', bytes: new Uint8Array(4_000_000) }]);
       expect(huge.status).toBe(413);
       expect(huge.body.error?.code).toBe('request_too_large');
+      expect(await history(server.url, conversation)).toHaveLength(before);
+    });
+
+    it('a body sent in chunks, with no length declared, held to the same cap', async () => {
+      const message = JSON.stringify({ conversation, text: 'summarize: ' + PARAGRAPH });
+      const small = await postChunked(server.url, [message.slice(0, 10), message.slice(10)]);
+      expect(small.status).toBe(200);
+      expect(await history(server.url, conversation)).toHaveLength(before + 2);
+      before += 2;
+      const huge = await postChunked(server.url, ['{"text": "', ...Array.from({ length: 50 }, () => 'a'.repeat(65_536)), '"}']);
+      expect(huge.status).toBe(413);
+      expect(JSON.parse(huge.text)).toMatchObject({ error: { code: 'request_too_large' } });
       expect(await history(server.url, conversation)).toHaveLength(before);
     });
 

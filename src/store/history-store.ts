@@ -16,7 +16,8 @@ import { ChartStore } from './chart-store.js';
 import type { Database, Db, Executor } from './database.js';
 import { conversations, files, messages, toolRuns, userPreferences } from './schema.js';
 import { DEFAULT_WINDOW_LIMITS, RecentWindows } from './recent-windows.js';
-import { TurnWrites } from './turn-writes.js';
+import { TurnWrites, type InboundWrite, type OutboundWrite } from './turn-writes.js';
+import { WriteBatch } from './write-batch.js';
 import { guarded } from './unavailable.js';
 
 type MessageRow = typeof messages.$inferSelect;
@@ -51,6 +52,12 @@ function recentQuery(db: Db) {
 /** Conversation ids remembered as existing; past this many the memory starts over. */
 const KNOWN_CONVERSATIONS = 100_000;
 
+/** Messages, or turns of replies, written in one statement at most. */
+const TURNS_PER_WRITE = 100;
+
+/** Conversations whose first message is remembered; the oldest is forgotten first. */
+const OPENED_CONVERSATIONS = 10_000;
+
 export interface HistoryStoreOptions {
   /**
    * Keep the newest messages of active conversations in memory. Only right when this store is its
@@ -70,7 +77,11 @@ export class HistoryStore implements History {
   readonly #db: Db;
   readonly #transaction: Database['transaction'];
   readonly #known = new Set<string>();
+  /** Conversation -> the id of the message that began it, written by this store. */
+  readonly #openers = new Map<string, number>();
   readonly #writes: TurnWrites;
+  readonly #inbound: WriteBatch<{ inbound: Inbound; attachments: AttachmentMeta[] }, InboundWrite>;
+  readonly #outbound: WriteBatch<OutboundTurn, OutboundWrite>;
   readonly #recent: ReturnType<typeof recentQuery>;
   readonly #windows: RecentWindows | undefined;
   readonly #charts: ChartStore;
@@ -79,6 +90,10 @@ export class HistoryStore implements History {
     this.#db = database.db;
     this.#transaction = database.transaction;
     this.#writes = new TurnWrites(database.db);
+    // The embedded database runs one statement at a time anyway; a server takes a few at once.
+    const batches = { maxInFlight: database.kind === 'pglite' ? 1 : 2, maxItems: TURNS_PER_WRITE };
+    this.#inbound = new WriteBatch((batch) => this.#writes.inbound(batch), batches);
+    this.#outbound = new WriteBatch((batch) => this.#writes.outbound(batch), batches);
     this.#charts = new ChartStore(database.db);
     this.#recent = recentQuery(database.db);
     this.#windows = 'windows' in options ? options.windows : database.kind === 'pglite' ? new RecentWindows() : undefined;
@@ -99,12 +114,14 @@ export class HistoryStore implements History {
       );
       const result = kept.length
         ? await this.#transaction(async (tx) => {
-            const written = await this.#writes.inbound(inbound, attachments, tx);
+            const [written] = await this.#writes.inbound([{ inbound, attachments }], tx);
+            if (!written) throw new Error('the inbound write answered nothing');
             if (written.claimed) await tx.insert(files).values(kept.map((file) => ({ ...file, messageId: written.messageId })));
             return written;
           })
-        : await this.#writes.inbound(inbound, attachments);
+        : await this.#inbound.add({ inbound, attachments });
       this.#remember(inbound.conversation.key);
+      if (result.claimed && result.started) this.#opened(inbound.conversation.key, result.messageId);
       if (result.claimed) {
         this.#kept(inbound, String(result.messageId), attachments, result.started);
         return { status: 'new', messageId: String(result.messageId) };
@@ -117,11 +134,12 @@ export class HistoryStore implements History {
     return guarded('recordOutbound', async () => {
       const rows = turn.replies.some((reply) => reply.type === 'image')
         ? await this.#transaction(async (tx) => {
-            const written = await this.#writes.outbound(turn, tx);
+            const [written] = await this.#writes.outbound([turn], tx);
+            if (!written) throw new Error('the outbound write answered nothing');
             await tx.insert(files).values(written.files);
             return written.rows;
           })
-        : (await this.#writes.outbound(turn)).rows;
+        : (await this.#outbound.add(turn)).rows;
       const stored = rows.map(toStored);
       this.#windows?.append(turn.conversation, stored);
       return stored;
@@ -141,6 +159,9 @@ export class HistoryStore implements History {
 
   recent(conversation: string, options: RecentOptions): Promise<StoredMessage[]> {
     return guarded('recent', async () => {
+      // Nothing precedes the message that began a conversation: the reply to it needs no read.
+      const opener = this.#openers.get(conversation);
+      if (opener !== undefined && options.before !== undefined && Number(options.before) <= opener) return [];
       const wanted = { ...options, limit: options.limit ?? RECENT_LIMIT };
       const windows = this.#windows;
       // What is kept is the newest messages, whenever they were written.
@@ -233,6 +254,14 @@ export class HistoryStore implements History {
       if (rows.length > 0) this.#remember(conversation);
       return rows.length > 0;
     });
+  }
+
+  #opened(conversation: string, messageId: number): void {
+    if (this.#openers.size >= OPENED_CONVERSATIONS) {
+      const oldest = this.#openers.keys().next();
+      if (!oldest.done) this.#openers.delete(oldest.value);
+    }
+    this.#openers.set(conversation, messageId);
   }
 
   /** Conversations are never deleted, so once seen, one need not be looked up again. */

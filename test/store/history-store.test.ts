@@ -132,6 +132,61 @@ describe.each(backends)('HistoryStore on $name', (backend) => {
     expect(left.map((message) => message.text)).toEqual(['not mine', 're: not mine']);
   });
 
+  it('writes messages that arrive together in one go, each answered as if written alone', async () => {
+    const alone = Array.from({ length: 30 }, (_, i) => inbound(`${conversation}-${i}`, `hello ${i}`));
+    const shared = `${conversation}-shared`;
+    const records = await Promise.all([
+      ...alone.map((message) => store.recordInbound(message)),
+      store.recordInbound({ ...(alone[3] as Inbound), text: 'delivered again' }),
+      store.recordInbound(inbound(shared, 'one')),
+      store.recordInbound(inbound(shared, 'two')),
+    ]);
+    const ids = records.slice(0, 30).map((record) => (record.status === 'new' ? record.messageId : 'not new'));
+    expect(new Set(ids).size).toBe(30);
+    expect(records[30]).toEqual({ status: 'duplicate', messageId: ids[3] });
+    for (const [i, message] of alone.entries()) {
+      const stored = await store.list(message.conversation.key, { limit: 10 });
+      expect(stored.map((row) => [row.id, row.text])).toEqual([[ids[i], `hello ${i}`]]);
+      expect(await store.recent(message.conversation.key, { maxChars: 1000, before: ids[i] ?? '' })).toEqual([]);
+    }
+    const [first, second] = records
+      .slice(31)
+      .map((record) => (record.status === 'new' ? record.messageId : ''))
+      .sort((a, b) => Number(a) - Number(b));
+    expect((await store.recent(shared, { maxChars: 1000, before: second ?? '' })).map((row) => row.id)).toEqual([first]);
+    expect(await store.recent(shared, { maxChars: 1000, before: first ?? '' })).toEqual([]);
+  });
+
+  it('writes the replies of turns that finish together in one go, each turn its own, in order', async () => {
+    const user = { id: `web:batch${Math.random().toString(36).slice(2)}`, name: 'Bea' };
+    const asked = await Promise.all(Array.from({ length: 12 }, (_, i) => store.recordInbound(inbound(`${conversation}-${i}`, `q${i}`, { user }))));
+    const turns = asked.map((record, i) => ({
+      conversation: `${conversation}-${i}`,
+      replyTo: record.status === 'new' ? record.messageId : '',
+      replies: Array.from({ length: 1 + (i % 3) }, (_, k): Reply => ({ type: 'text', text: `r${i}.${k}` })),
+      runs: [run],
+    }));
+    const stored = await Promise.all(turns.map((turn) => store.recordOutbound(turn)));
+    for (const [i, replies] of stored.entries()) {
+      expect(replies.map((reply) => [reply.text, reply.replyTo])).toEqual(
+        turns[i]?.replies.map((reply) => [reply.type === 'text' ? reply.text : '', turns[i]?.replyTo]),
+      );
+      const page = await store.list(`${conversation}-${i}`, { limit: 10 });
+      expect(page.map((message) => message.text)).toEqual([`q${i}`, ...replies.map((reply) => reply.text)]);
+    }
+    expect(await store.countUserData(user.id)).toEqual({ messages: 12 + 4 * 6, files: 0, toolRuns: 12, preferences: 0 });
+  });
+
+  it('stores a lone surrogate (half an emoji) in a text, a file name and a reply as U+FFFD', async () => {
+    const half = '😀'.slice(0, 1);
+    const file = { id: globalThis.crypto.randomUUID(), name: `notes${half}.txt`, mime: 'text/plain', size: 3, url: 'https://files.example/n' };
+    await say(`cut ${half}`, { attachments: [file] }, [{ type: 'text', text: `reply ${half}` }]);
+    const [message, reply] = await store.list(conversation, { limit: 10 });
+    expect(message?.text).toBe('cut \ufffd');
+    expect(message?.attachments[0]?.name).toBe('notes\ufffd.txt');
+    expect(reply?.text).toBe('reply \ufffd');
+  });
+
   it('answers a redelivered event after its message was forgotten with no replies', async () => {
     const message = inbound(conversation, 'gone soon', { user: { id: 'web:kim', name: 'Kim' } });
     await store.recordInbound(message);

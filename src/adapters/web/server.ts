@@ -1,11 +1,11 @@
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { MessageLimits } from '../../core/checks.js';
 import type { StoredFile, StoredMessage } from '../../core/history.js';
 import type { Log } from '../../core/log.js';
 import { toolOptions, usage } from '../../core/options.js';
 import type { Pipeline } from '../../core/pipeline.js';
 import type { ToolRegistry } from '../../core/registry.js';
+import { limitBody } from './body-limit.js';
 import { HttpError, respondWithError } from './http-errors.js';
 import { loadPageAssets, PAGE_HEADERS } from './page.js';
 import { CONVERSATION_ID, conversationKey } from './parse.js';
@@ -68,7 +68,7 @@ export function createWebApp(deps: WebDeps): Hono {
   const maxBody = limits.maxFileBytes * FILES_PER_REQUEST_BUFFER + FORM_OVERHEAD;
   app.post(
     '/api/messages',
-    bodyLimit({
+    limitBody({
       maxSize: maxBody,
       onError: (c) => {
         // The rest of the body is never read, so the connection cannot carry another request.
