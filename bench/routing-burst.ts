@@ -43,7 +43,7 @@ export interface BurstRound {
   afterModelMs: number;
   /** TCP connections the server accepted during the burst. */
   connections: number;
-  /** Server: time inside PGlite queries during the burst, and the part of it before the last model call started. */
+  /** Server: time PGlite's statements ran in the database thread during the burst, and the part of it before the last model call started. */
   databaseMs: number;
   databaseBeforeLastModelMs: number;
   /** CPU time the server used for the whole burst (from /proc; 10 ms ticks). */

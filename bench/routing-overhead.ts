@@ -43,7 +43,7 @@ export interface OverheadResult {
   model: Spread;
   overhead: Spread;
   modelCallsPerMessage: number;
-  /** Time inside PGlite's engine per message (part of the overhead), and its protocol calls. */
+  /** Time PGlite's statements ran in the database thread per message (part of the overhead), and how many. */
   database: Spread;
   databaseCallsPerMessage: number;
   /** Bytes of model request bodies per message (the chat request carries the history). */

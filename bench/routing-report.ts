@@ -125,7 +125,7 @@ export function burstGoalLines(rounds: BurstRound[], requests: number): string[]
   const worst = warm.reduce<BurstRound | undefined>((slowest, round) => (!slowest || round.wallMs > slowest.wallMs ? round : slowest), undefined);
   if (!worst) return [];
   const allOk = warm.every((round) => round.ok === requests);
-  const inPglite = worst.store === 'pglite' ? `${fixed(worst.databaseBeforeLastModelMs, 0)} ms of that inside PGlite; ` : '';
+  const inPglite = worst.store === 'pglite' ? `${fixed(worst.databaseBeforeLastModelMs, 0)} ms of that in PGlite's thread; ` : '';
   const postgresCpu = worst.databaseCpuMs === undefined ? '' : ` and the Postgres backends ${fixed(worst.databaseCpuMs, 0)} ms`;
   return [
     `${mark(worst.wallMs / 1000 <= GOALS.maxBurstSeconds && allOk)} ${worst.store}: ${requests} concurrent requests, model ${GOALS.burstModelDelayMs} ms, all answered <= ${GOALS.maxBurstSeconds} s: ` +

@@ -22,7 +22,6 @@ import type { Database } from '../src/store/database.js';
 import { openPglite } from '../src/store/pglite.js';
 import { openPostgres } from '../src/store/postgres.js';
 import { rewritingFetch } from '../test/fakes/hosted-fetch.js';
-import { timePglite } from './pglite-timing.js';
 import { mountProfiler } from './profiler-routes.js';
 import { BENCH_HF_TOKEN, MESSAGES_PATH } from './routing-messages.js';
 import { TimingRecorder } from './timing-recorder.js';
@@ -44,11 +43,9 @@ const config = loadConfig({
 });
 const log = createLogger(config.LOG_LEVEL);
 const recorder = new TimingRecorder((path) => path === MESSAGES_PATH);
-timePglite(
-  (call) => recorder.databaseCall(call),
-  () => recorder.recording,
-);
-const database: Database = databaseUrl ? await openPostgres(databaseUrl, log) : await openPglite({ dataDir: pgliteDir });
+const database: Database = databaseUrl
+  ? await openPostgres(databaseUrl, log)
+  : await openPglite({ dataDir: pgliteDir, onStatement: (time) => recorder.databaseCall(time) });
 const app = createApp(config, database, log, fakeUrl ? { fetch: recorder.fetch(rewritingFetch(fakeUrl)) } : {});
 
 const outer = new Hono();

@@ -78,7 +78,7 @@ async function overheadSection(fake: FakeInference, settings: OverheadSettings):
   }
   console.log(overheadTable(results));
   console.log(
-    'Where the overhead goes (in PGlite: its queries, from taking its query lock to rows in JS, timed by a patch in the bench server (bench/pglite-timing.ts); ' +
+    'Where the overhead goes (in PGlite: its statements, as long as each ran in the database thread, which openPglite reports; ' +
       'server CPU from /proc, model time included; model request: bytes of the chat request bodies):',
   );
   console.log(overheadBreakdownTable(results));

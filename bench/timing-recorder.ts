@@ -21,7 +21,7 @@ export interface ModelCall extends Interval {
 export interface Recording {
   requests: RequestTiming[];
   modelCalls: ModelCall[];
-  /** PGlite queries (see pglite-timing.ts); none on a Postgres server. */
+  /** PGlite statements, as they ran in its thread (openPglite's onStatement); none on a Postgres server. */
   databaseCalls: Interval[];
   /** TCP connections the server accepted meanwhile. */
   connections: number;

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { DatabaseStartError, MIGRATIONS, reason, type Database } from './database.js';
-import { drizzleClient } from './pglite-client.js';
+import { PgliteThread, type StatementTime } from './pglite-thread.js';
 import * as schema from './schema.js';
 
 export interface PgliteOptions {
@@ -11,6 +11,8 @@ export interface PgliteOptions {
   dataDir?: string;
   /** A data directory dumped by `dumpDataDir`, to start from instead of an empty cluster. */
   template?: Blob;
+  /** Told when each statement ran in the database thread (for measurements). */
+  onStatement?: (time: StatementTime) => void;
 }
 
 export interface EmbeddedDatabase extends Database {
@@ -18,17 +20,19 @@ export interface EmbeddedDatabase extends Database {
   dump: () => Promise<Blob>;
 }
 
+/** Postgres embedded (PGlite), run in a thread of its own. */
 export async function openPglite(options: PgliteOptions): Promise<EmbeddedDatabase> {
-  const { dataDir, template } = options;
+  const { dataDir, template, onStatement } = options;
   const where = dataDir ? `embedded Postgres (PGlite) in ${dataDir}` : 'embedded Postgres (PGlite) in memory';
-  let client: PGlite;
+  let client: PgliteThread;
   try {
     if (dataDir) await mkdir(dataDir, { recursive: true });
-    client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(template ? { loadDataDir: template } : {}) });
+    client = await PgliteThread.start({ ...(dataDir ? { dataDir } : {}), ...(template ? { template } : {}), ...(onStatement ? { onStatement } : {}) });
   } catch (error) {
     throw new DatabaseStartError(`Cannot open the ${where}: ${reason(error)}`, { cause: error });
   }
-  const db = drizzlePglite(drizzleClient(client), { schema });
+  // drizzle's driver is typed for PGlite itself; it calls only query() and transaction(), which the thread answers.
+  const db = drizzlePglite(client as unknown as PGlite, { schema });
   try {
     await migratePglite(db, { migrationsFolder: MIGRATIONS });
   } catch (error) {
@@ -43,9 +47,7 @@ export async function openPglite(options: PgliteOptions): Promise<EmbeddedDataba
     ping: async () => {
       await client.query('select 1');
     },
-    close: async () => {
-      if (!client.closed) await client.close();
-    },
-    dump: () => client.dumpDataDir('none'),
+    close: () => client.close(),
+    dump: () => client.dumpDataDir(),
   };
 }

@@ -1,6 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
 import { UserError } from '../../core/errors.js';
+import { startWorker } from '../../start-worker.js';
 import { useBundledFonts } from './fonts.js';
 import { CHART_FONT, LIMITS, PNG_SCALE } from './limits.js';
 import type { DrawRequest, DrawResponse } from './render-worker.js';
@@ -24,15 +25,6 @@ export interface RendererOptions {
   timeoutMs: number;
   heapMb: number;
   maxMarks: number;
-}
-
-/** Compiled JavaScript runs as is; the TypeScript sources (tests, tsx) need tsx's loader in the worker too. */
-function startWorker(heapMb: number): Worker {
-  const options = { resourceLimits: { maxOldGenerationSizeMb: heapMb } };
-  const typescript = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./render-worker.${typescript ? 'ts' : 'js'}`, import.meta.url);
-  if (!typescript) return new Worker(entry, options);
-  return new Worker(`import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(entry.href)}))`, { ...options, eval: true });
 }
 
 /**
@@ -119,7 +111,7 @@ export class ChartRenderer {
 
   /** A worker that has loaded vega, or the reason it could not. */
   #start(): Promise<Worker> {
-    const worker = startWorker(this.#options.heapMb);
+    const worker = startWorker(import.meta.url, 'render-worker', { resourceLimits: { maxOldGenerationSizeMb: this.#options.heapMb } });
     // An idle renderer must not keep the process alive.
     worker.unref();
     const started = new Promise<Worker>((resolve, reject) => {
