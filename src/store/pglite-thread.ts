@@ -77,22 +77,20 @@ export class PgliteThread implements PgliteCalls {
     return this.#stopped !== undefined;
   }
 
-  query<T>(sql: string, params: unknown[] = [], options?: QueryOptions, tx?: number): Promise<Results<T>> {
-    const passThrough = Object.keys(options?.parsers ?? {}).map(Number);
-    const request: RequestBody = { kind: 'query', sql, params, rowMode: options?.rowMode ?? 'object', passThrough, ...(tx === undefined ? {} : { tx }) };
-    return this.#call(request) as Promise<Results<T>>;
+  query<T>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
+    return this.#query<T>(sql, params, options, undefined);
   }
 
-  exec(sql: string, tx?: number): Promise<Results[]> {
-    return this.#call({ kind: 'exec', sql, ...(tx === undefined ? {} : { tx }) }) as Promise<Results[]>;
+  exec(sql: string): Promise<Results[]> {
+    return this.#exec(sql, undefined);
   }
 
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   async transaction<T>(work: (tx: PgliteCalls) => Promise<T>): Promise<T> {
     const tx = (await this.#call({ kind: 'begin' })) as number;
     const calls: PgliteCalls = {
-      query: (sql, params, options) => this.query(sql, params, options, tx),
-      exec: (sql) => this.exec(sql, tx),
+      query: (sql, params = [], options) => this.#query(sql, params, options, tx),
+      exec: (sql) => this.#exec(sql, tx),
     };
     let result: T;
     try {
@@ -114,6 +112,17 @@ export class PgliteThread implements PgliteCalls {
     if (this.#stopped) return;
     await this.#call({ kind: 'close' });
     this.#stop(new Error('closed'));
+  }
+
+  /** `tx`: inside that open transaction. */
+  #query<T>(sql: string, params: unknown[], options: QueryOptions | undefined, tx: number | undefined): Promise<Results<T>> {
+    const passThrough = Object.keys(options?.parsers ?? {}).map(Number);
+    const request: RequestBody = { kind: 'query', sql, params, rowMode: options?.rowMode ?? 'object', passThrough, ...(tx === undefined ? {} : { tx }) };
+    return this.#call(request) as Promise<Results<T>>;
+  }
+
+  #exec(sql: string, tx: number | undefined): Promise<Results[]> {
+    return this.#call({ kind: 'exec', sql, ...(tx === undefined ? {} : { tx }) }) as Promise<Results[]>;
   }
 
   #call(request: RequestBody): Promise<Result> {
