@@ -8,8 +8,8 @@ import { conversations, messages, processedEvents, toolRuns } from './schema.js'
 /**
  * The two writes of a turn. Each is one statement (data-modifying CTEs) prepared once, because a
  * round trip per row, and drizzle building the query anew each time, were most of the cost of a
- * message; the inbound one takes many messages at once (see WriteBatch). The same builders run
- * unprepared inside a transaction when files go with the message.
+ * message; each takes the turns of many conversations at once (see WriteBatch). The same builders
+ * run unprepared, for one turn, inside a transaction when files go with the message.
  */
 
 type NewFile = typeof files.$inferInsert;
