@@ -6,7 +6,7 @@ import { drawSvg } from '../src/tools/chart/svg.js';
 import { LIMITS } from '../src/tools/chart/limits.js';
 import { typeTable } from '../src/tools/chart/table.js';
 import { numberEnv } from './env.js';
-import { percentile } from './load.js';
+import { spread, type Spread } from './load.js';
 import { fixed, mark, table } from './table.js';
 
 /** From the issue: a 1,000-point line chart from spec to PNG. */
@@ -68,13 +68,12 @@ function dailySeries() {
   return typeTable({ header: ['day', 'visitors'], rows, source: 'bench' });
 }
 
-async function timings(run: () => Promise<unknown>, runs: number): Promise<{ p50: number; p90: number; p99: number }> {
+async function timings(run: () => Promise<unknown>, runs: number): Promise<Spread> {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
     await run();
     samples.push(performance.now() - start);
   }
-  samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 0.5), p90: percentile(samples, 0.9), p99: percentile(samples, 0.99) };
+  return spread(samples);
 }

@@ -10,8 +10,6 @@ export interface Child {
   waitForLine(pattern: RegExp, timeoutMs: number): Promise<{ match: RegExpMatchArray; at: number }>;
   /** Every stdout line so far (for reading structured logs). */
   lines(): readonly string[];
-  /** The last lines of stdout and stderr, for error messages. */
-  tail(): string;
   /** SIGTERM, then SIGKILL after a grace period; resolves when it has exited. */
   stop: () => Promise<void>;
 }
@@ -56,7 +54,6 @@ export function startChild(command: string, args: string[], env: Record<string, 
     pid,
     spawnedAt,
     lines: () => lines,
-    tail: () => recent.join('\n'),
     stop,
     waitForLine: (pattern, timeoutMs) =>
       new Promise((resolve, reject) => {

@@ -19,7 +19,6 @@ export interface LoadResult {
   ok: number;
   /** Non-2xx answers, socket errors and timeouts. */
   failed: number;
-  statuses: string;
 }
 
 /** Drives one route with autocannon and keeps every 2xx latency. */
@@ -57,17 +56,25 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   });
   const result = await finished;
   latencies.sort((a, b) => a - b);
-  const statuses = Object.entries(result.statusCodeStats ?? {})
-    .map(([code, stat]) => `${code}×${stat.count ?? 0}`)
-    .join(' ');
   return {
     perSecond: result['2xx'] / result.duration,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
     ok: result['2xx'],
     failed: result.non2xx + result.errors + result.timeouts,
-    statuses,
   };
+}
+
+export interface Spread {
+  p50: number;
+  p90: number;
+  p99: number;
+}
+
+/** Nearest-rank p50, p90 and p99 of values in any order. */
+export function spread(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), p99: percentile(sorted, 0.99) };
 }
 
 /** Nearest-rank percentile of sorted values; NaN when empty. */

@@ -1,6 +1,6 @@
 import { reply, type FakeInference } from '../test/fakes/inference-server.js';
 import { coveredWithin, type Interval } from './intervals.js';
-import { percentile } from './load.js';
+import { spread, type Spread } from './load.js';
 import { cpuMs } from './proc.js';
 import { postMessage } from './routing-client.js';
 import { MODEL_SUMMARY, QUESTION } from './routing-messages.js';
@@ -53,11 +53,6 @@ export interface OverheadResult {
   serverCpuMsPerMessage: number | undefined;
   client: Spread;
   profileFile?: string;
-}
-
-export interface Spread {
-  p50: number;
-  p99: number;
 }
 
 const SUMMARIZE_BODY = SUMMARIZE_TEXT.slice(SUMMARIZE_TEXT.indexOf(':') + 1).trim();
@@ -176,11 +171,6 @@ function split(
     databaseCallsPerMessage: perMessage(databaseCalls),
     modelRequestBytes: spread(bytes),
   };
-}
-
-function spread(values: number[]): Spread {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
 }
 
 const userOf = (i: number): string => `bench-user-${i % 8}`;

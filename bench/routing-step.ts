@@ -10,8 +10,11 @@ import { HistoryStore } from '../src/store/history-store.js';
 import { openPglite } from '../src/store/pglite.js';
 import { builtinTools } from '../src/tools/index.js';
 import type { FakeInference } from '../test/fakes/inference-server.js';
+import { silentLog } from '../test/support/log.js';
+import { onCleanup } from './cleanup.js';
 import { GOALS } from './goals.js';
-import { percentile } from './load.js';
+import { spread, type Spread } from './load.js';
+import { BENCH_HF_TOKEN } from './routing-messages.js';
 import { fixed, mark, table } from './table.js';
 
 export interface StepSettings {
@@ -21,20 +24,11 @@ export interface StepSettings {
   historyMessages: number;
 }
 
-interface Spread {
-  p50: number;
-  p90: number;
-  p99: number;
-}
-
 export interface StepResult {
   overhead: Spread;
   history: Spread;
   rest: Spread;
 }
-
-const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-const HF_TOKEN = 'hf_fake_token_for_tests_0123456789abcdef';
 
 /**
  * The routing step alone, in this process: ModelRouter.route() as the pipeline calls it, on
@@ -43,6 +37,7 @@ const HF_TOKEN = 'hf_fake_token_for_tests_0123456789abcdef';
  */
 export async function measureRouterStep(fake: FakeInference, settings: StepSettings): Promise<StepResult> {
   const dir = await mkdtemp(join(tmpdir(), 'assistant-bench-step-'));
+  const removeDir = onCleanup(`remove ${dir}`, () => rm(dir, { recursive: true, force: true }));
   const database = await openPglite({ dataDir: join(dir, 'pgdata') });
   let modelMs = 0;
   let historyMs = 0;
@@ -53,7 +48,7 @@ export async function measureRouterStep(fake: FakeInference, settings: StepSetti
     modelMs += performance.now() - started;
     return new Response(body, { status: response.status, headers: response.headers });
   };
-  const { models } = createModels(loadConfig({ HF_TOKEN }), silent, timedFetch);
+  const { models } = createModels(loadConfig({ HF_TOKEN: BENCH_HF_TOKEN }), silentLog, timedFetch);
   try {
     const store = new HistoryStore(database);
     const timedHistory = {
@@ -106,13 +101,8 @@ export async function measureRouterStep(fake: FakeInference, settings: StepSetti
   } finally {
     await models.close();
     await database.close();
-    await rm(dir, { recursive: true, force: true });
+    await removeDir();
   }
-}
-
-function spread(values: number[]): Spread {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), p99: percentile(sorted, 0.99) };
 }
 
 export function stepTable(result: StepResult): string {

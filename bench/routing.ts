@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { startFakeInference, type FakeInference } from '../test/fakes/inference-server.js';
 import { onCleanup } from './cleanup.js';
 import { profileSummary } from './profile-summary.js';
@@ -41,7 +40,6 @@ const FLAT: FlatThresholds = { heapMiB: 2, rssMiB: 16 };
 
 /** The three routing figures, printed as they come; each on a fresh server and data directory. */
 export async function benchRouting(settings: RoutingSettings): Promise<void> {
-  if (settings.overhead.cpuProfDir) await mkdir(settings.overhead.cpuProfDir, { recursive: true });
   const fake = await startFakeInference();
   const closeFake = onCleanup('close the fake inference server', () => fake.close());
   try {

@@ -16,6 +16,7 @@
  *   BENCH_ROUTING_MESSAGES, BENCH_BURST_ROUNDS, BENCH_STREAMS, ...: the routing section's sizes (bench/routing-settings.ts)
  *   --cpu-prof[=DIR]          CPU-profile the server in one more run of each measured case (not in the figures), into DIR (default $TMPDIR/assistant-bench-profiles)
  */
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchChart } from './chart.js';
@@ -55,12 +56,17 @@ async function main(): Promise<void> {
   if (only !== undefined && !['throughput', 'startup', 'routing', 'images', 'summarizer', 'chart'].includes(only))
     throw new Error(`--only=${only}: use throughput, startup, routing, images, summarizer or chart`);
   const runs = (section: string): boolean => only === undefined || only === section;
+  // Only these run the bot against a database; the tool sections run in this process alone.
+  const serves = runs('throughput') || runs('startup') || runs('routing');
   const adminUrl = process.env['BENCH_DATABASE_URL'] ?? DEFAULT_ADMIN_URL;
+  if (settings.cpuProfDir) await mkdir(settings.cpuProfDir, { recursive: true });
 
   let postgresUrl: string | undefined;
-  let postgresNote: string;
+  let postgresNote = '';
   let postgresVersion: string | undefined;
-  if (flag('skip-postgres') !== undefined || process.env['BENCH_SKIP_POSTGRES'] === '1') {
+  if (!serves) {
+    // No database in these sections.
+  } else if (flag('skip-postgres') !== undefined || process.env['BENCH_SKIP_POSTGRES'] === '1') {
     postgresNote = 'Postgres: SKIPPED (--skip-postgres)';
   } else {
     const probe = await probePostgres(adminUrl);
@@ -73,10 +79,10 @@ async function main(): Promise<void> {
     }
   }
 
-  console.log('Benchmark: POST /api/messages (summarize) against a bare echo floor; start-up and idle memory; model routing');
+  if (serves) console.log('Benchmark: POST /api/messages (summarize) against a bare echo floor; start-up and idle memory; model routing');
   for (const line of await machineInfo(postgresVersion)) console.log(line);
   console.log(loadLine('before'));
-  console.log(postgresNote);
+  if (serves) console.log(postgresNote);
   console.log('');
 
   if (runs('throughput')) {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startChild } from './child.js';
@@ -7,6 +7,7 @@ import { runLoad, type LoadResult } from './load.js';
 import { ROOT, TARGET_SERVER } from './paths.js';
 import { backendPids, createFreshDatabase } from './postgres.js';
 import { cpuMs } from './proc.js';
+import { control } from './routing-client.js';
 
 /** Five sentences, as a user would paste them. */
 export const SUMMARIZE_TEXT =
@@ -66,7 +67,6 @@ export async function benchBackend(backend: Backend, settings: ThroughputSetting
     env['BENCH_PGLITE_DIR'] = join(dir, 'pgdata');
     where = 'fresh data directory in a temp dir (as main does with DATA_DIR)';
   }
-  if (settings.cpuProfDir) await mkdir(settings.cpuProfDir, { recursive: true });
   const server = startChild(process.execPath, ['--import', 'tsx', TARGET_SERVER], env, `bench server (${backend})`, ROOT);
   undo.unshift(server.stop);
   try {
@@ -99,9 +99,9 @@ export async function benchBackend(backend: Backend, settings: ThroughputSetting
     }
     if (settings.cpuProfDir) {
       // A run of its own, so that the profiler's cost stays out of the figures above.
-      await post(`${baseUrl}/bench/profile/start`);
+      await control(baseUrl, '/bench/profile/start');
       await load('summarize', settings.connections, settings.seconds);
-      profileFile = ((await post(`${baseUrl}/bench/profile/stop?name=${backend}-summarize-c${settings.connections}`)) as { file: string }).file;
+      profileFile = (await control<{ file: string }>(baseUrl, `/bench/profile/stop?name=${backend}-summarize-c${settings.connections}`)).file;
     }
     const check = await checkStored(baseUrl, conversations[0] ?? '');
     return { backend, where, measurements, check, ...(profileFile ? { profileFile } : {}) };
@@ -156,10 +156,4 @@ function perAnswer(before: CpuSample | undefined, after: CpuSample | undefined, 
   let used = 0;
   for (const [pid, ms] of after) used += ms - (before.get(pid) ?? 0);
   return used / answers;
-}
-
-async function post(url: string): Promise<unknown> {
-  const response = await fetch(url, { method: 'POST' });
-  if (!response.ok) throw new Error(`POST ${url}: ${response.status}`);
-  return response.json();
 }

@@ -62,10 +62,6 @@ export class TimingRecorder {
     return { requests: this.#requests, modelCalls: this.#modelCalls, databaseCalls: this.#databaseCalls, connections: this.#connections };
   }
 
-  get recording(): boolean {
-    return this.#recording;
-  }
-
   databaseCall(call: Interval): void {
     if (this.#recording) this.#databaseCalls.push(call);
   }
