@@ -73,10 +73,6 @@ export class PgliteThread implements PgliteCalls {
     return new PgliteThread(worker, options.onStatement);
   }
 
-  get closed(): boolean {
-    return this.#stopped !== undefined;
-  }
-
   query<T>(sql: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
     return this.#query<T>(sql, params, options, undefined);
   }

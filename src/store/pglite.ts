@@ -3,17 +3,8 @@ import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { DatabaseStartError, MIGRATIONS, reason, type Database } from './database.js';
-import { PgliteThread, type StatementTime } from './pglite-thread.js';
+import { PgliteThread, type ThreadOptions } from './pglite-thread.js';
 import * as schema from './schema.js';
-
-export interface PgliteOptions {
-  /** A directory to keep the data in; in memory when absent. */
-  dataDir?: string;
-  /** A data directory dumped by `dumpDataDir`, to start from instead of an empty cluster. */
-  template?: Blob;
-  /** Told when each statement ran in the database thread (for measurements). */
-  onStatement?: (time: StatementTime) => void;
-}
 
 export interface EmbeddedDatabase extends Database {
   /** The whole data directory as a tarball, for `template`. */
@@ -21,13 +12,13 @@ export interface EmbeddedDatabase extends Database {
 }
 
 /** Postgres embedded (PGlite), run in a thread of its own. */
-export async function openPglite(options: PgliteOptions): Promise<EmbeddedDatabase> {
-  const { dataDir, template, onStatement } = options;
+export async function openPglite(options: ThreadOptions): Promise<EmbeddedDatabase> {
+  const { dataDir } = options;
   const where = dataDir ? `embedded Postgres (PGlite) in ${dataDir}` : 'embedded Postgres (PGlite) in memory';
   let client: PgliteThread;
   try {
     if (dataDir) await mkdir(dataDir, { recursive: true });
-    client = await PgliteThread.start({ ...(dataDir ? { dataDir } : {}), ...(template ? { template } : {}), ...(onStatement ? { onStatement } : {}) });
+    client = await PgliteThread.start(options);
   } catch (error) {
     throw new DatabaseStartError(`Cannot open the ${where}: ${reason(error)}`, { cause: error });
   }
