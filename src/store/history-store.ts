@@ -15,7 +15,7 @@ import type { Inbound } from '../core/message.js';
 import { ChartStore } from './chart-store.js';
 import type { Database, Db, Executor } from './database.js';
 import { conversations, files, messages, toolRuns, userPreferences } from './schema.js';
-import { DEFAULT_WINDOW_LIMITS, RecentWindows } from './recent-windows.js';
+import { RecentWindows } from './recent-windows.js';
 import { TurnWrites, type InboundWrite, type OutboundWrite } from './turn-writes.js';
 import { WriteBatch } from './write-batch.js';
 import { guarded } from './unavailable.js';
@@ -77,7 +77,7 @@ export class HistoryStore implements History {
   readonly #db: Db;
   readonly #transaction: Database['transaction'];
   readonly #known = new Set<string>();
-  /** Conversation -> the id of the message that began it, written by this store. */
+  /** Conversation -> the id of the message that began it, written by this store; the windows know it where they are kept. */
   readonly #openers = new Map<string, number>();
   readonly #writes: TurnWrites;
   readonly #inbound: WriteBatch<{ inbound: Inbound; attachments: AttachmentMeta[] }, InboundWrite>;
@@ -121,7 +121,7 @@ export class HistoryStore implements History {
           })
         : await this.#inbound.add({ inbound, attachments });
       this.#remember(inbound.conversation.key);
-      if (result.claimed && result.started) this.#opened(inbound.conversation.key, result.messageId);
+      if (result.claimed && result.started && !this.#windows) this.#opened(inbound.conversation.key, result.messageId);
       if (result.claimed) {
         this.#kept(inbound, String(result.messageId), attachments, result.started);
         return { status: 'new', messageId: String(result.messageId) };
@@ -169,8 +169,9 @@ export class HistoryStore implements History {
       const kept = windows.take(conversation, wanted);
       if (kept) return kept;
       const load = windows.loading(conversation);
-      const newest = await this.#readRecent(conversation, { maxChars: Number.MAX_SAFE_INTEGER, limit: DEFAULT_WINDOW_LIMITS.messages });
-      windows.fill(conversation, newest, newest.length < DEFAULT_WINDOW_LIMITS.messages, load);
+      const size = windows.limits.messages;
+      const newest = await this.#readRecent(conversation, { maxChars: Number.MAX_SAFE_INTEGER, limit: size });
+      windows.fill(conversation, newest, newest.length < size, load);
       return windows.take(conversation, wanted) ?? this.#readRecent(conversation, wanted);
     });
   }

@@ -6,30 +6,15 @@ const MAX_STATEMENTS = 200;
 type Query = (query: string, params?: unknown[], options?: QueryOptions) => Promise<Results>;
 
 /**
- * The PGlite client drizzle is given, tuned for the statements of a chat turn, where PGlite's own
- * query path spent most of the time:
- * - PGlite parses and plans every query again, and a parameterized query costs five protocol round
- *   trips into WebAssembly. Each distinct statement is prepared once (PREPARE, outside any
- *   transaction) and then run with EXECUTE and quoted literals in one simple-protocol call, about a
- *   quarter of the cost. What cannot go that way (binary values, a statement that cannot be
- *   prepared) takes PGlite's own query path.
- * - drizzle hands PGlite the same pass-through parsers (dates, intervals, numeric arrays, left as
- *   text for drizzle's own mapping) with every query, and PGlite copies its whole parser table to
- *   apply them each time. They are merged into the client's table once and not passed again.
+ * The PGlite client the database thread runs drizzle's statements on, tuned for the statements of
+ * a chat turn, where PGlite's own query path spent most of the time: PGlite parses and plans every
+ * query again, and a parameterized query costs five protocol round trips into WebAssembly. Each
+ * distinct statement is prepared once (PREPARE, outside any transaction) and then run with EXECUTE
+ * and quoted literals in one simple-protocol call, about a quarter of the cost. What cannot go that
+ * way (binary values, a statement that cannot be prepared) takes PGlite's own query path.
  */
 export function drizzleClient(client: PGlite): PGlite {
   const names = new Map<string, Promise<string | null>>();
-  const merged = new Set<string>();
-
-  const shareParsers = (options: QueryOptions | undefined): QueryOptions | undefined => {
-    if (!options?.parsers) return options;
-    for (const [type, parser] of Object.entries(options.parsers) as Array<[string, PGlite['parsers'][string]]>) {
-      if (merged.has(type)) continue;
-      client.parsers[type] = parser;
-      merged.add(type);
-    }
-    return { ...options, parsers: undefined };
-  };
 
   const prepare = (query: string): Promise<string | null> => {
     let name = names.get(query);
@@ -48,10 +33,9 @@ export function drizzleClient(client: PGlite): PGlite {
     target: Pick<Transaction, 'query' | 'exec'>,
     query: string,
     params: unknown[] | undefined,
-    given: QueryOptions | undefined,
+    options: QueryOptions | undefined,
     mayPrepare: boolean,
   ): Promise<Results> => {
-    const options = shareParsers(given);
     const literals = params?.length ? toLiterals(params) : undefined;
     const known = names.get(query);
     const name = !literals ? null : known ? await known : mayPrepare && names.size < MAX_STATEMENTS ? await prepare(query) : null;

@@ -10,7 +10,6 @@ export interface PgliteStart {
 /** `tx`: run inside that open transaction (from `begin`). */
 export type PgliteRequest = { id: number } & (
   | { kind: 'query'; sql: string; params: unknown[]; rowMode: 'array' | 'object'; passThrough: number[]; tx?: number }
-  | { kind: 'exec'; sql: string; tx?: number }
   | { kind: 'begin' }
   | { kind: 'end'; tx: number; commit: boolean }
   | { kind: 'dump' }
@@ -28,7 +27,7 @@ export interface ErrorData {
 export type PgliteResponse =
   | { kind: 'ready' }
   | { kind: 'failed'; error: ErrorData }
-  | { id: number; kind: 'done'; result: Results | Results[] | number | ArrayBuffer | null; ran?: [number, number] }
+  | { id: number; kind: 'done'; result: Results | number | ArrayBuffer | null; ran?: [number, number] }
   | { id: number; kind: 'error'; error: ErrorData };
 
 export function errorData(error: unknown): ErrorData {

@@ -18,10 +18,9 @@ export interface ThreadOptions {
   onStatement?: (time: StatementTime) => void;
 }
 
-/** The calls drizzle's PGlite driver makes on a client, and on the client of a transaction. */
+/** The call drizzle's PGlite driver makes on a client, and on the client of a transaction. */
 export interface PgliteCalls {
   query<T>(sql: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>>;
-  exec(sql: string): Promise<Results[]>;
 }
 
 type RequestBody = PgliteRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -77,16 +76,11 @@ export class PgliteThread implements PgliteCalls {
     return this.#query<T>(sql, params, options, undefined);
   }
 
-  exec(sql: string): Promise<Results[]> {
-    return this.#exec(sql, undefined);
-  }
-
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   async transaction<T>(work: (tx: PgliteCalls) => Promise<T>): Promise<T> {
     const tx = (await this.#call({ kind: 'begin' })) as number;
     const calls: PgliteCalls = {
       query: (sql, params = [], options) => this.#query(sql, params, options, tx),
-      exec: (sql) => this.#exec(sql, tx),
     };
     let result: T;
     try {
@@ -115,10 +109,6 @@ export class PgliteThread implements PgliteCalls {
     const passThrough = Object.keys(options?.parsers ?? {}).map(Number);
     const request: RequestBody = { kind: 'query', sql, params, rowMode: options?.rowMode ?? 'object', passThrough, ...(tx === undefined ? {} : { tx }) };
     return this.#call(request) as Promise<Results<T>>;
-  }
-
-  #exec(sql: string, tx: number | undefined): Promise<Results[]> {
-    return this.#call({ kind: 'exec', sql, ...(tx === undefined ? {} : { tx }) }) as Promise<Results[]>;
   }
 
   #call(request: RequestBody): Promise<Result> {

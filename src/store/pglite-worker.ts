@@ -4,7 +4,7 @@
  * answers PgliteRequests from pglite-thread.ts one after another, as PGlite itself does.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite, type ParserOptions, type Transaction } from '@electric-sql/pglite';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { drizzleClient } from './pglite-client.js';
 import { errorData, type PgliteRequest, type PgliteResponse, type PgliteStart } from './pglite-protocol.js';
 
@@ -36,24 +36,23 @@ try {
 const client = drizzleClient(database);
 const transactions = new Map<number, OpenTransaction>();
 let lastTransaction = 0;
-const passThroughParsers = new Map<string, ParserOptions>();
+const passingThrough = new Set<number>();
 
 /**
- * drizzle's parsers for date and interval types hand the text on unchanged, for its own mapping;
- * functions cannot cross threads, so the main thread names the types and the same parsers are made here.
+ * drizzle's parsers for date, interval and numeric-array types hand the text on unchanged, for its
+ * own mapping, and come with every query. Functions cannot cross threads, so the main thread names
+ * the types; the same parsers go into the client's table once (PGlite would copy its whole table
+ * to apply them per query).
  */
-function parsersFor(types: number[]): ParserOptions | undefined {
-  if (types.length === 0) return undefined;
-  const key = types.join(',');
-  let parsers = passThroughParsers.get(key);
-  if (!parsers) {
-    parsers = Object.fromEntries(types.map((type) => [type, (value: string) => value]));
-    passThroughParsers.set(key, parsers);
+function passThrough(types: number[]): void {
+  for (const type of types) {
+    if (passingThrough.has(type)) continue;
+    database.parsers[type] = (value: string) => value;
+    passingThrough.add(type);
   }
-  return parsers;
 }
 
-function target(tx: number | undefined): Pick<Transaction, 'query' | 'exec'> {
+function target(tx: number | undefined): Pick<Transaction, 'query'> {
   if (tx === undefined) return client;
   const open = transactions.get(tx);
   if (!open) throw new Error(`no open transaction ${tx}`);
@@ -63,18 +62,9 @@ function target(tx: number | undefined): Pick<Transaction, 'query' | 'exec'> {
 async function handle(request: PgliteRequest): Promise<void> {
   switch (request.kind) {
     case 'query': {
-      const parsers = parsersFor(request.passThrough);
+      passThrough(request.passThrough);
       const ran = now();
-      const result = await target(request.tx).query<Record<string, unknown>>(request.sql, request.params, {
-        rowMode: request.rowMode,
-        ...(parsers ? { parsers } : {}),
-      });
-      send({ id: request.id, kind: 'done', result, ran: [ran, now()] });
-      return;
-    }
-    case 'exec': {
-      const ran = now();
-      const result = await target(request.tx).exec(request.sql);
+      const result = await target(request.tx).query<Record<string, unknown>>(request.sql, request.params, { rowMode: request.rowMode });
       send({ id: request.id, kind: 'done', result, ran: [ran, now()] });
       return;
     }

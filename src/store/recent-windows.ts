@@ -9,7 +9,7 @@ export interface WindowLimits {
   chars: number;
 }
 
-export const DEFAULT_WINDOW_LIMITS: WindowLimits = { conversations: 1000, messages: 50, chars: 64_000 };
+const DEFAULT_WINDOW_LIMITS: WindowLimits = { conversations: 1000, messages: 50, chars: 64_000 };
 
 export interface Load {
   stale: boolean;
@@ -33,7 +33,7 @@ export class RecentWindows {
   /** Reads in flight, per conversation: a write meanwhile makes what they read out of date. */
   readonly #loads = new Map<string, Load>();
 
-  constructor(private readonly limits: WindowLimits = DEFAULT_WINDOW_LIMITS) {}
+  constructor(readonly limits: WindowLimits = DEFAULT_WINDOW_LIMITS) {}
 
   /** What `recent` in the database returns, or undefined when older messages than those kept would be needed. */
   take(conversation: string, options: RecentOptions & { limit: number }): StoredMessage[] | undefined {

@@ -15,7 +15,7 @@ describe('PGlite in its own thread', () => {
 
   beforeAll(async () => {
     thread = await PgliteThread.start({ template: await template(), onStatement: (time) => statements.push(time) });
-    await thread.exec('create table t (id integer primary key, s text, at timestamptz, bin bytea)');
+    await thread.query('create table t (id integer primary key, s text, at timestamptz, bin bytea)');
   });
   afterAll(() => thread.close());
 
