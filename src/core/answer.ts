@@ -1,3 +1,4 @@
+import { untilAborted } from './abort.js';
 import { StoreUnavailableError, UserError, errorRef, internalErrorText } from './errors.js';
 import type { History, ToolRunRecord } from './history.js';
 import type { Log } from './log.js';
@@ -43,7 +44,7 @@ export async function answer(inbound: Inbound, messageId: string, deps: AnswerDe
   const runs: ToolRunRecord[] = [];
   let stage: { name: string; input: Record<string, unknown>; started: number } = { name: ROUTE_RUN, input: {}, started: now() };
   try {
-    const routed = await untilAborted(router.route(inbound, { messageId, signal, ...(onText ? { onText } : {}) }), signal);
+    const routed = await withinDeadline(router.route(inbound, { messageId, signal, ...(onText ? { onText } : {}) }), signal);
     if (routed.kind === 'answer') {
       runs.push(record({ ...stage, name: ANSWER_RUN }, now(), routed.served, 'ok', null));
       return { replies: [{ type: 'text', text: routed.text }], runs, keep: true };
@@ -51,7 +52,7 @@ export async function answer(inbound: Inbound, messageId: string, deps: AnswerDe
     if (routed.routedBy) runs.push(record({ ...stage, input: { tool: routed.tool.name } }, now(), routed.routedBy, 'ok', null));
     stage = { name: routed.tool.name, input: routed.input, started: now() };
     const context = { inbound, messageId, history, models, log, signal, ...(onText ? { onText } : {}) };
-    const output = await untilAborted(routed.tool.run(routed.input, context), signal);
+    const output = await withinDeadline(routed.tool.run(routed.input, context), signal);
     runs.push(record(stage, now(), output, 'ok', null));
     return { replies: output.replies, runs, keep: output.keep ?? true };
   } catch (error) {
@@ -91,14 +92,13 @@ function record(
   };
 }
 
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void =>
-      reject(new UserError('timeout', 'That took too long, so I stopped. Try a shorter input or try again later.', { cause: signal.reason }));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+/** The tool's outcome, or the timeout as the user hears it. */
+function withinDeadline<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return untilAborted(
+    work,
+    signal,
+    () => new UserError('timeout', 'That took too long, so I stopped. Try a shorter input or try again later.', { cause: signal.reason }),
+  );
 }
 
 function truncateStrings(input: Record<string, unknown>): Record<string, unknown> {

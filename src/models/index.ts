@@ -2,12 +2,11 @@ import { configuredChains, type Config } from '../config.js';
 import type { Log } from '../core/log.js';
 import { TextReader } from './local/ocr.js';
 import { ModelService } from './model-service.js';
-import { describePlan, planModels, type ModelPlan } from './plan.js';
+import { describePlan, planModels } from './plan.js';
 import { endpointProvider, hostedProvider } from './remote-provider.js';
 
 export interface ModelSetup {
   models: ModelService;
-  plan: ModelPlan;
   /** "chat: huggingface:… -> …", one line per task, for the start-up message. */
   summary: string[];
 }
@@ -24,5 +23,5 @@ export function createModels(config: Config, log: Log, fetch: typeof globalThis.
       : {}),
   };
   const policy = { retries: config.MODEL_RETRIES, timeoutMs: config.MODEL_TIMEOUT_SECONDS * 1000, baseDelayMs: 250, maxDelayMs: 10_000 };
-  return { models: new ModelService(plan, engines, policy, log, new TextReader()), plan, summary: describePlan(plan) };
+  return { models: new ModelService(plan, engines, policy, log, new TextReader()), summary: describePlan(plan) };
 }

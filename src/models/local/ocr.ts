@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
-import { linkedSignal, untilAborted } from './abort.js';
+import { linkedSignal, untilAborted } from '../../core/abort.js';
 import { imageForOcr } from './ocr-image.js';
 
 export interface RecognizedText {

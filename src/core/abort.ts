@@ -13,10 +13,10 @@ export function linkedSignal(sources: readonly AbortSignal[]): { signal: AbortSi
   return { signal: controller.signal, unlink: () => unlinks.forEach((unlink) => unlink()) };
 }
 
-/** The outcome of work, or the signal's reason as soon as it aborts; the work itself goes on. */
-export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+/** The outcome of work, or `reason()` (the signal's reason unless given) as soon as it aborts; the work itself goes on. */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal, reason: () => Error = () => signal.reason as Error): Promise<T> {
   return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
+    const onAbort = (): void => reject(reason());
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
