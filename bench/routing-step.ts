@@ -59,7 +59,10 @@ export async function measureRouterStep(fake: FakeInference, settings: StepSetti
         return rows;
       },
     };
-    const router = new ModelRouter(new ToolRegistry(builtinTools()), models, timedHistory, { historyChars: 12_000, botName: 'Assistant' });
+    const router = new ModelRouter(new ToolRegistry(builtinTools({ historyChars: 12_000 })), models, timedHistory, {
+      historyChars: 12_000,
+      botName: 'Assistant',
+    });
     let sequence = 0;
     const inbound = (): Inbound => ({
       eventId: `step:${sequence++}`,

@@ -34,14 +34,13 @@ export interface AppOptions {
 
 /** The composition root without I/O of its own: main, the tests and the benchmarks wire the bot the same way. */
 export function createApp(config: Config, database: Database, log: Log, options: AppOptions = {}): App {
-  const registry = new ToolRegistry(builtinTools());
+  const historyChars = config.CHAT_HISTORY_TOKENS * 4;
+  const registry = new ToolRegistry(builtinTools({ historyChars }));
   const help = registry.get('help');
   if (!help) throw new Error('the help tool is missing from the built-in tools');
   const history = new HistoryStore(database);
   const { models, summary } = createModels(config, log, options.fetch);
-  const freeText = models.has('chat')
-    ? new ModelRouter(registry, models, history, { historyChars: config.CHAT_HISTORY_TOKENS * 4, botName: BOT_USER.name })
-    : new RulesRouter(registry);
+  const freeText = models.has('chat') ? new ModelRouter(registry, models, history, { historyChars, botName: BOT_USER.name }) : new RulesRouter(registry);
   const limits = { maxTextChars: config.MAX_TEXT_CHARS, maxFileBytes: Math.round(config.MAX_FILE_MB * 1_048_576), maxFiles: config.MAX_FILES };
   const pipeline = new Pipeline({
     registry,

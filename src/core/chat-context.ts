@@ -1,12 +1,12 @@
 import { attachmentKind } from './attachments.js';
-import type { StoredMessage } from './history.js';
+import type { History, StoredMessage } from './history.js';
 import type { Inbound } from './message.js';
 import type { ChatMessage, ContentPart } from './models.js';
 
 /** What a chat model is given of the conversation, for routing and for answering questions alike. */
 
 /** Past this many messages, older context rarely changes an answer but costs reading and tokens. */
-export const HISTORY_MESSAGES = 40;
+const HISTORY_MESSAGES = 40;
 
 /** `tools`: the model may call tools (routing), or only answers (a question asked outright). */
 export function systemMessage(botName: string, tools = true): ChatMessage {
@@ -19,7 +19,10 @@ export function systemMessage(botName: string, tools = true): ChatMessage {
   };
 }
 
-export function historyMessages(messages: StoredMessage[]): ChatMessage[] {
+/** The conversation before message `before`, newest first within `maxChars`, as chat messages; none when the budget is 0. */
+export async function conversationBefore(history: Pick<History, 'recent'>, conversation: string, before: string, maxChars: number): Promise<ChatMessage[]> {
+  if (maxChars <= 0) return [];
+  const messages = await history.recent(conversation, { maxChars, before, limit: HISTORY_MESSAGES });
   return messages.flatMap(historyMessage);
 }
 

@@ -1,4 +1,4 @@
-import { currentMessage, HISTORY_MESSAGES, historyMessages, systemMessage } from './chat-context.js';
+import { conversationBefore, currentMessage, systemMessage } from './chat-context.js';
 import type { History } from './history.js';
 import type { Inbound } from './message.js';
 import { addUsage, type ChatAnswer, type ChatMessage, type FunctionSpec, type Models, type Served } from './models.js';
@@ -37,7 +37,11 @@ export class ModelRouter implements FreeTextRouter {
   }
 
   async route(inbound: Inbound, ctx: RouteContext): Promise<Routed> {
-    const messages = [systemMessage(this.options.botName), ...(await this.#context(inbound, ctx)), currentMessage(inbound)];
+    const messages = [
+      systemMessage(this.options.botName),
+      ...(await conversationBefore(this.history, inbound.conversation.key, ctx.messageId, this.options.historyChars)),
+      currentMessage(inbound),
+    ];
     const call = { signal: ctx.signal, ...(ctx.onText ? { onText: ctx.onText } : {}) };
     let answer = await this.models.chat({ messages, tools: this.#functions }, call);
     let usage = answer.usage;
@@ -76,16 +80,6 @@ export class ModelRouter implements FreeTextRouter {
       return { problem: `The arguments for ${tool.name} are invalid (${issues}).`, callId: call.id };
     }
     return { tool, input: parsed.data };
-  }
-
-  async #context(inbound: Inbound, ctx: RouteContext): Promise<ChatMessage[]> {
-    if (this.options.historyChars <= 0) return [];
-    const history = await this.history.recent(inbound.conversation.key, {
-      maxChars: this.options.historyChars,
-      before: ctx.messageId,
-      limit: HISTORY_MESSAGES,
-    });
-    return historyMessages(history);
   }
 }
 

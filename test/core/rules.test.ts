@@ -6,7 +6,7 @@ import { Router, type Intent } from '../../src/core/router.js';
 import { RulesRouter } from '../../src/core/rules.js';
 import { builtinTools } from '../../src/tools/index.js';
 
-const registry = new ToolRegistry(builtinTools());
+const registry = new ToolRegistry(builtinTools({ historyChars: 12_000 }));
 const help = registry.get('help');
 if (!help) throw new Error('help missing');
 const router = new Router(registry, new RulesRouter(registry), help);
