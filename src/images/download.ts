@@ -6,7 +6,6 @@ export interface DownloadOptions {
   maxBytes: number;
   /** The caller's: when it aborts, so does the download, with the caller's reason. */
   signal: AbortSignal;
-  fetch?: typeof globalThis.fetch;
   timeoutMs?: number;
 }
 
@@ -30,7 +29,7 @@ export async function attachmentBytes(file: Pick<Attachment, 'name' | 'url' | 'b
   if (!file.url) throw new UserError('unreadable_file', `I couldn't get the contents of ${file.name}.`);
   const signal = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS)]);
   try {
-    const response = await fetchFollowing(file.name, webUrl(file.name, file.url), signal, options.fetch ?? globalThis.fetch);
+    const response = await fetchFollowing(file.name, webUrl(file.name, file.url), signal);
     return await readCapped(response, file.name, options.maxBytes);
   } catch (error) {
     if (error instanceof UserError || options.signal.aborted) throw error;
@@ -39,10 +38,10 @@ export async function attachmentBytes(file: Pick<Attachment, 'name' | 'url' | 'b
   }
 }
 
-async function fetchFollowing(name: string, start: URL, signal: AbortSignal, fetcher: typeof globalThis.fetch): Promise<Response> {
+async function fetchFollowing(name: string, start: URL, signal: AbortSignal): Promise<Response> {
   let url = start;
   for (let hop = 0; ; hop++) {
-    const response = await fetcher(url, { redirect: 'manual', signal, headers: { accept: 'image/*' } });
+    const response = await fetch(url, { redirect: 'manual', signal, headers: { accept: 'image/*' } });
     if (!REDIRECTS.has(response.status)) return checked(response, name);
     await response.body?.cancel();
     const location = response.headers.get('location');

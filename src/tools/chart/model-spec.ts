@@ -23,14 +23,7 @@ export interface SpecRequest {
 }
 
 /** A problem with a spec that the model can fix: bad JSON, or a spec the sandbox or Vega-Lite refused. */
-const isSpecProblem = (error: unknown): error is UserError =>
-  error instanceof SpecJsonError || (error instanceof UserError && (error.code === 'invalid_input' || error.code === 'too_much_data'));
-
-class SpecJsonError extends UserError {
-  constructor(message: string) {
-    super('invalid_input', message);
-  }
-}
+const isSpecProblem = (error: unknown): error is UserError => error instanceof UserError && (error.code === 'invalid_input' || error.code === 'too_much_data');
 
 /**
  * Asks the chat model for a Vega-Lite spec: a new chart from a description, or a change to the
@@ -114,8 +107,8 @@ function parseSpec(text: string): Spec {
   try {
     parsed = JSON.parse(body);
   } catch (error) {
-    throw new SpecJsonError(`The answer is not valid JSON (${error instanceof Error ? error.message : 'it does not parse'}).`);
+    throw new UserError('invalid_input', `The answer is not valid JSON (${error instanceof Error ? error.message : 'it does not parse'}).`);
   }
-  if (!isObject(parsed)) throw new SpecJsonError('The answer is not a JSON object.');
+  if (!isObject(parsed)) throw new UserError('invalid_input', 'The answer is not a JSON object.');
   return parsed;
 }

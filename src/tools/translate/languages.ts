@@ -32,8 +32,14 @@ const chinese = new Intl.DisplayNames(['zh'], { type: 'language' });
 const CODES = [...new Set(Object.values(iso6393To1)), ...VARIANTS];
 const BY_CODE: ReadonlyMap<string, string> = new Map(CODES.map((code) => [code.toLowerCase(), code]));
 
-/** Every way of naming a language this bot understands, lower-cased: English, Chinese and native names. */
-const BY_NAME: ReadonlyMap<string, string> = (() => {
+/**
+ * Every way of naming a language this bot understands, lower-cased: English, Chinese and native
+ * names. Built on first use: a DisplayNames per language costs tens of milliseconds at start-up.
+ */
+let byName: ReadonlyMap<string, string> | undefined;
+const namesOfLanguages = (): ReadonlyMap<string, string> => (byName ??= buildNames());
+
+function buildNames(): ReadonlyMap<string, string> {
   const names = new Map<string, string>();
   const add = (name: string | undefined, code: string) => {
     const key = name?.trim().toLowerCase();
@@ -49,7 +55,7 @@ const BY_NAME: ReadonlyMap<string, string> = (() => {
   }
   for (const [name, code] of Object.entries(ALIASES)) names.set(name, code);
   return names;
-})();
+}
 
 /**
  * The language a name or code means ("French", "fr", "français", "法语", "pt-br"), or undefined.
@@ -62,7 +68,7 @@ export function findLanguage(name: string, codes = true): Language | undefined {
     .replace(/_/g, '-')
     .replace(/^the\s+/, '')
     .replace(/\s+language$/, '');
-  const code = BY_NAME.get(key) ?? (codes ? BY_CODE.get(key) : undefined);
+  const code = namesOfLanguages().get(key) ?? (codes ? BY_CODE.get(key) : undefined);
   if (!code) return undefined;
   return { code, name: english.of(code) ?? code };
 }
