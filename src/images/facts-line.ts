@@ -1,5 +1,6 @@
 import type { PreparedImage } from './prepare.js';
 import type { ImageFormat } from './sniff.js';
+import sharp from './sharp.js';
 
 /** Colours as a person names them; the dominant colour is named by the nearest. */
 const COLOURS: ReadonlyArray<readonly [string, number, number, number]> = [
@@ -34,7 +35,6 @@ const EXTENSIONS: Record<ImageFormat, readonly string[]> = {
 /** "mostly green", "mostly white, with transparent parts", "fully transparent": read off the prepared image. */
 export async function lookOf(image: PreparedImage): Promise<string> {
   if (image.facts.transparency === 'full') return 'fully transparent';
-  const sharp = (await import('sharp')).default;
   const { dominant } = await sharp(image.bytes).resize(THUMBNAIL, THUMBNAIL, { fit: 'inside' }).stats();
   return `mostly ${colourName(dominant)}${image.facts.transparency === 'partial' ? ', with transparent parts' : ''}`;
 }

@@ -1,4 +1,5 @@
 import type { Metadata, SharpOptions } from 'sharp';
+import sharp from './sharp.js';
 import { ImageRefusal } from './refusal.js';
 import { sniff, type ImageFormat } from './sniff.js';
 import { checkSvg, svgDensity } from './svg.js';
@@ -51,8 +52,6 @@ export interface PreparedImage {
   facts: ImageFacts;
 }
 
-const loadSharp = async () => (await import('sharp')).default;
-
 /**
  * The router, the tool and every model call (retries, fallbacks, the next link of a chain) ask
  * for the same bytes: each is prepared once. Keyed weakly by the bytes object, so a preparation
@@ -80,7 +79,6 @@ export function prepareImage(bytes: Uint8Array): Promise<PreparedImage> {
 async function prepare(bytes: Uint8Array): Promise<PreparedImage> {
   const format = await sniff(bytes);
   if (format === 'SVG') checkSvg(bytes);
-  const sharp = await loadSharp();
   const header = await sharp(bytes, { limitInputPixels: false })
     .metadata()
     .catch((cause: unknown) => {

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
-import { writeFontsConf } from '../../src/tools/chart/fonts.js';
+import { writeFontsConf } from '../../src/images/fonts.js';
 import { ChartRenderer } from '../../src/tools/chart/render.js';
 import type { Spec } from '../../src/tools/chart/spec-shape.js';
 

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp from '../../images/sharp.js';
 
 const READABLE_FORMATS = new Set(['png', 'jpeg', 'webp', 'gif']);
 /** Refused above this before decoding, so a crafted header cannot make the decoder take gigabytes; a 48 MP photo passes. */

@@ -1,18 +1,12 @@
 import type { Worker } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
 import { UserError } from '../../core/errors.js';
+import sharp from '../../images/sharp.js';
 import { startWorker } from '../../start-worker.js';
-import { useBundledFonts } from './fonts.js';
 import { CHART_FONT, LIMITS, PNG_SCALE } from './limits.js';
 import type { DrawRequest, DrawResponse } from './render-worker.js';
 import type { Spec } from './spec-shape.js';
 import type { Drawn } from './svg.js';
-
-/** sharp loads native libraries (a few hundred ms), so only when the first chart comes. */
-const loadSharp = async () => (await import('sharp')).default;
-
-// Before anything in the process draws text with librsvg: other tools rasterize SVGs too.
-useBundledFonts();
 
 export interface RenderedChart {
   png: Uint8Array;
@@ -167,7 +161,6 @@ export async function toPng(drawn: Pick<Drawn, 'svg' | 'width' | 'height'>): Pro
     throw new UserError('too_much_data', `That chart would be ${width}×${height} pixels; I make charts up to ${(LIMITS.pixels / 1e6).toFixed(0)} megapixels.`);
   }
   if (/<image\b|\shref="(?!data:)/i.test(drawn.svg)) throw new UserError('invalid_input', 'That chart links to something outside it, which I never draw.');
-  const sharp = await loadSharp();
   const { data, info } = await sharp(Buffer.from(drawn.svg), { density: 72 * PNG_SCALE, limitInputPixels: LIMITS.pixels })
     .flatten({ background: '#ffffff' })
     .png()
