@@ -30,6 +30,13 @@ class ModelUnavailableError extends UserError {
   }
 }
 
+/** How each kind of chain entry runs a task. */
+interface Runners<T> {
+  remote: (provider: RemoteProvider, model: string, signal: AbortSignal) => Promise<T>;
+  chat?: () => Promise<T>;
+  local?: () => Promise<T>;
+}
+
 /**
  * Serves each task from its chain: each link in order, each remote call with a time limit and
  * bounded retries, the next link when one fails. A task with no chain answers with what to set.
@@ -73,23 +80,21 @@ export class ModelService implements Models {
           },
         }
       : {};
-    return this.#walk('chat', options, () => streamed, {
-      remote: (provider, model, signal) => provider.chat(model, request, { signal, ...attemptOptions }),
-    });
+    return this.#walk('chat', options, { remote: (provider, model, signal) => provider.chat(model, request, { signal, ...attemptOptions }) }, () => streamed);
   }
 
   translate(request: { text: string; target: string; source?: string }, options: CallOptions): Promise<TextServed> {
     // Translation models want the source language; it is found here when the caller did not say.
     const detected = request.source ?? detectLanguage(request.text).code;
     const input = detected === 'unknown' ? request : { ...request, source: detected };
-    return this.#walk('translate', options, () => false, {
+    return this.#walk('translate', options, {
       remote: async (provider, model, signal) => served(provider, model, await required(provider.translate, 'translate')(model, input, signal)),
       chat: async () => textOf(await this.chat({ messages: translateMessages(input) }, { signal: options.signal })),
     });
   }
 
   summarize(input: { passages: Passage[]; points: number }, options: CallOptions): Promise<TextServed> {
-    return this.#walk('summarize', options, () => false, {
+    return this.#walk('summarize', options, {
       remote: (provider, model, signal) =>
         summarizeInParts(input.passages, input.points, SUMMARIZATION_MODEL_CHARS, async (passages) =>
           served(provider, model, await required(provider.summarize, 'summarize')(model, transcript(passages), signal)),
@@ -110,22 +115,14 @@ export class ModelService implements Models {
     // Every link of the chain is sent the image prepared once, image-to-text models as chat models.
     const prepared = await prepareImage(input.image);
     const image = { bytes: prepared.bytes, mime: prepared.mime };
-    return this.#walk('caption', options, () => false, {
+    return this.#walk('caption', options, {
       remote: async (provider, model, signal) => served(provider, model, await required(provider.caption, 'caption')(model, image, signal)),
       chat: async () => textOf(await this.chat({ messages: captionMessages(image, input.prompt) }, { signal: options.signal })),
     });
   }
 
-  async #walk<T extends Served>(
-    task: ModelTask,
-    options: CallOptions,
-    streamed: () => boolean,
-    runners: {
-      remote: (provider: RemoteProvider, model: string, signal: AbortSignal) => Promise<T>;
-      chat?: () => Promise<T>;
-      local?: () => Promise<T>;
-    },
-  ): Promise<T> {
+  /** `streamed`: whether the user has seen part of an answer already (only chat streams). */
+  async #walk<T extends Served>(task: ModelTask, options: CallOptions, runners: Runners<T>, streamed: () => boolean = () => false): Promise<T> {
     const chain = this.plan[task];
     if (chain.length === 0) throw noModel(task);
     const tried: string[] = [];
@@ -143,12 +140,7 @@ export class ModelService implements Models {
     throw new ModelUnavailableError(task, tried);
   }
 
-  #run<T extends Served>(
-    entry: ChainEntry,
-    signal: AbortSignal,
-    streamed: () => boolean,
-    runners: { remote: (provider: RemoteProvider, model: string, signal: AbortSignal) => Promise<T>; chat?: () => Promise<T>; local?: () => Promise<T> },
-  ): Promise<T> {
+  #run<T extends Served>(entry: ChainEntry, signal: AbortSignal, streamed: () => boolean, runners: Runners<T>): Promise<T> {
     switch (entry.kind) {
       case 'chat':
         return required(runners.chat, 'chat')();
