@@ -1,16 +1,15 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Log } from '../../core/log.js';
-import type { History } from '../../core/history.js';
 import type { HandleResult, Pipeline } from '../../core/pipeline.js';
 import { errorBody, HttpError } from './http-errors.js';
 import { conversationKey, newConversationId, readMessageRequest, toInbound } from './parse.js';
 import { renderReplies } from './render.js';
+import type { WebStore } from './server.js';
 
 export interface PostMessageDeps {
   pipeline: Pick<Pipeline, 'handle'>;
-  conversationExists: (key: string) => Promise<boolean>;
-  message: History['message'];
+  store: Pick<WebStore, 'conversationExists' | 'message'>;
   log: Log;
 }
 
@@ -23,12 +22,12 @@ export interface PostMessageDeps {
 export async function postMessage(c: Context, deps: PostMessageDeps): Promise<Response> {
   const request = await readMessageRequest(c);
   const conversation = request.fields.conversation ?? newConversationId();
-  if (request.fields.conversation && !(await deps.conversationExists(conversationKey(conversation)))) {
+  if (request.fields.conversation && !(await deps.store.conversationExists(conversationKey(conversation)))) {
     throw new HttpError(404, 'conversation_not_found', 'There is no conversation with that id. Leave `conversation` out to start a new one.');
   }
   const inbound = await toInbound(request, conversation);
   if (request.fields.replyTo) {
-    const replied = await deps.message(inbound.conversation.key, request.fields.replyTo);
+    const replied = await deps.store.message(inbound.conversation.key, request.fields.replyTo);
     if (!replied) throw new HttpError(404, 'message_not_found', 'There is no message with that id in this conversation.');
     inbound.reference = { text: replied.text, user: replied.user };
   }

@@ -76,13 +76,7 @@ export function createWebApp(deps: WebDeps): Hono {
         return respondWithError(c, new HttpError(413, 'request_too_large', `The upload is over ${Math.floor(maxBody / 1_048_576)} MB in all.`), log);
       },
     }),
-    (c) =>
-      postMessage(c, {
-        pipeline,
-        conversationExists: (key) => store.conversationExists(key),
-        message: (conversation, id) => store.message(conversation, id),
-        log,
-      }),
+    (c) => postMessage(c, { pipeline, store, log }),
   );
 
   app.get('/api/conversations/:id/messages', async (c) => {
