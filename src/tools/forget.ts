@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { UserDataCounts } from '../core/history.js';
 import { defineTool } from '../core/tool.js';
+import { plural } from './plural.js';
 
 export const forget = defineTool({
   name: 'forget',
@@ -32,8 +33,4 @@ function describe(counts: UserDataCounts): string {
     plural(counts.preferences, 'saved setting'),
   ];
   return parts.filter((part) => !part.startsWith('0 ')).join(', ') || 'nothing';
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -2,6 +2,7 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { UserError } from '../../core/errors.js';
 import { capitalize, type RawTable } from './table.js';
 import { readNumber, readDate } from './values.js';
+import { plural } from '../plural.js';
 
 const DELIMITERS = ['\t', ';', ',', '|'] as const;
 
@@ -85,8 +86,4 @@ function csvProblem(error: unknown, source: string): UserError {
     return new UserError('invalid_input', `${capitalize(source)} has a quote that is never closed${line}.`, { cause: error });
   }
   return new UserError('invalid_input', `I couldn't read ${source} as a table${line}.`, { cause: error });
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
