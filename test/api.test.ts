@@ -1,15 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { request } from 'node:http';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toolRuns } from '../src/store/schema.js';
 import { backends, type TestDatabase } from './support/databases.js';
 import { history, PARAGRAPH, postForm, postJson, type PostResult } from './support/http.js';
+import { runsOf } from './support/runs.js';
 import { startServer, type RunningServer } from './support/server.js';
-import { IMAGE_FIXTURES } from './support/shared.js';
+import { fixture, IMAGE_FIXTURES } from './support/shared.js';
 
-const IMAGES = IMAGE_FIXTURES;
-const fixture = async (name: string) => new Uint8Array(await readFile(`${IMAGES}/${name}`));
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A user must never see how the bot is built. */
@@ -67,10 +64,7 @@ describe.each(backends)('the JSON API on $name', (backend) => {
     expect(messages.map((message) => message.direction)).toEqual(['in', 'out']);
     expect(messages[0]).toMatchObject({ text: 'summarize: ' + PARAGRAPH, user: { id: 'web:ann', name: 'Ann' } });
     expect(messages[1]?.replyTo).toBe(messages[0]?.id);
-    const runs = await database.db
-      .select()
-      .from(toolRuns)
-      .where(eq(toolRuns.messageId, Number(messages[0]?.id)));
+    const runs = await runsOf(database, messages[0]?.id);
     expect(runs).toMatchObject([{ tool: 'summarize', provider: 'local', model: 'extractive', outcome: 'ok' }]);
     expect(runs[0]?.latencyMs).toBeGreaterThanOrEqual(0);
   });
@@ -141,7 +135,7 @@ describe.each(backends)('the JSON API on $name', (backend) => {
       'truncated.png': "couldn't read truncated.png: it isn't a readable image",
       'corrupt-header.jpg': "couldn't read corrupt-header.jpg: it isn't a readable image",
     };
-    const names = (await readdir(IMAGES)).filter((name) => !/^(SOURCE|LICENSE)/.test(name));
+    const names = (await readdir(IMAGE_FIXTURES)).filter((name) => !/^(SOURCE|LICENSE)/.test(name));
     expect(names.length).toBeGreaterThanOrEqual(Object.keys(expected).length);
     for (const name of names) {
       const result = await postForm(server.url, {}, [{ name, type: '', bytes: await fixture(name) }]);

@@ -6,14 +6,13 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reply, startFakeInference, type FakeInference } from './fakes/inference-server.js';
 import { openTestPglite, type TestDatabase } from './support/databases.js';
+import { HF_TEST_TOKEN } from './support/hosted.js';
 import { history, type HistoryMessage } from './support/http.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { IMAGE_FIXTURES } from './support/shared.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const IMAGE = join(IMAGE_FIXTURES, '320x240.jpg');
-/** Any token of the right shape: the model calls go to the fake inference server. */
-const HF_TOKEN = 'hf_fake_token_for_tests_0123456789abcdef';
 /** Describing an image reads the text in it; Tesseract can take seconds on a busy machine. */
 const DESCRIBE_TIMEOUT_MS = 15_000;
 const hasBrowser = existsSync(CHROMIUM);
@@ -344,7 +343,7 @@ describe.skipIf(!hasBrowser)('web chat page in a browser', () => {
       closeModel.push(() => started.close());
       const modelDb = await openTestPglite();
       closeModel.push(() => modelDb.destroy());
-      modelServer = await startServer(modelDb, { HF_TOKEN }, { fetch: started.hostedFetch });
+      modelServer = await startServer(modelDb, { HF_TOKEN: HF_TEST_TOKEN }, { fetch: started.hostedFetch });
       closeModel.push(() => modelServer.close());
       chat = await openPage(modelServer);
       closeModel.push(() => chat.close());

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { StoreUnavailableError } from '../src/core/errors.js';
@@ -7,11 +6,12 @@ import { defineTool } from '../src/core/tool.js';
 import { DatabaseStartError } from '../src/store/database.js';
 import { openPostgres } from '../src/store/postgres.js';
 import { HistoryStore } from '../src/store/history-store.js';
-import { files, toolRuns } from '../src/store/schema.js';
+import { files } from '../src/store/schema.js';
 import { openTestPglite, openTestPostgres, TEST_DATABASE_URL, type TestDatabase } from './support/databases.js';
 import { history, PARAGRAPH, postJson } from './support/http.js';
 import { silentLog } from './support/log.js';
 import { buildPipeline } from './support/pipeline.js';
+import { runsOf } from './support/runs.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
@@ -146,11 +146,6 @@ describe.skipIf(!TEST_DATABASE_URL)('a Postgres server that goes away mid-run', 
     const kept = await store.list('web:cut', { limit: 10 });
     expect(kept.map((message) => message.text)).toEqual(['/cut']);
     expect(await database.db.select().from(files)).toEqual([]);
-    expect(
-      await database.db
-        .select()
-        .from(toolRuns)
-        .where(eq(toolRuns.messageId, Number(kept[0]?.id))),
-    ).toEqual([]);
+    expect(await runsOf(database, kept[0]?.id)).toEqual([]);
   });
 });

@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
 import { attachmentBytes } from '../../src/images/download.js';
-import { IMAGE_FIXTURES } from '../support/shared.js';
+import { fixture } from '../support/shared.js';
 
 const CHUNK = 64 * 1024;
 const STREAMED_CHUNKS = 1600;
@@ -50,7 +48,7 @@ const ROUTES: Record<string, (res: ServerResponse) => unknown> = {
 };
 
 beforeAll(async () => {
-  photo = new Uint8Array(await readFile(join(IMAGE_FIXTURES, '320x240.jpg')));
+  photo = await fixture('320x240.jpg');
   server = createServer((req, res) => void ROUTES[req.url ?? '']?.(res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,11 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { MODEL_SIDE, prepareImage, type ImageFacts, type PreparedImage } from '../../src/images/prepare.js';
 import { ImageRefusal } from '../../src/images/refusal.js';
-import { IMAGE_FIXTURES } from '../support/shared.js';
+import { fixture, IMAGE_FIXTURES } from '../support/shared.js';
 
 type Outcome =
   | { facts: Partial<ImageFacts>; mime: PreparedImage['mime']; size: [number, number] }
@@ -43,7 +42,6 @@ const FIXTURES: Record<string, Outcome> = {
   'truncated.png': { refused: /^it isn't a readable image: the file is cut short/, code: 'unreadable_file' },
 };
 
-const fixture = async (name: string) => new Uint8Array(await readFile(join(IMAGE_FIXTURES, name)));
 const svg = (body: string, size = 'width="40" height="20"') => new TextEncoder().encode(`<svg xmlns="http://www.w3.org/2000/svg" ${size}>${body}</svg>`);
 const refusalOf = (bytes: Uint8Array) =>
   prepareImage(bytes).then(

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createModels } from '../../src/models/index.js';
 import { reply, startFakeInference, type FakeInference } from '../fakes/inference-server.js';
+import { HF_TEST_TOKEN } from '../support/hosted.js';
 import { silentLog } from '../support/log.js';
 
-const TOKEN = 'hf_fake_token_for_tests_0123456789abcdef';
 const call = () => ({ signal: new AbortController().signal });
 
 let fake: FakeInference;
@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 function models(env: Record<string, string>) {
-  return createModels(loadConfig({ HF_TOKEN: TOKEN, MODEL_RETRIES: '1', ...env }), silentLog, fake.hostedFetch).models;
+  return createModels(loadConfig({ HF_TOKEN: HF_TEST_TOKEN, MODEL_RETRIES: '1', ...env }), silentLog, fake.hostedFetch).models;
 }
 
 describe('task models on Hugging Face Inference Providers', () => {

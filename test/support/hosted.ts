@@ -49,9 +49,10 @@ export function useLocalServer(): Served {
 }
 
 interface ChatBody {
+  model?: string;
   stream?: boolean;
-  tools?: unknown[];
-  messages: Array<{ role: string; content?: unknown }>;
+  tools?: Array<{ function: { name: string } }>;
+  messages: Array<{ role: string; content?: unknown; tool_call_id?: string }>;
 }
 
 export const chatRequests = (fake: FakeInference): RecordedRequest[] => fake.requests.filter((request) => request.route === 'chat');

@@ -2,10 +2,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { charts, toolRuns } from '../../src/store/schema.js';
+import { charts } from '../../src/store/schema.js';
 import { reply } from '../fakes/inference-server.js';
 import { chatBody, chatRequests, lastText, systemText, useHostedServer } from '../support/hosted.js';
 import { postJson, type PostResult } from '../support/http.js';
+import { runsOf } from '../support/runs.js';
 
 const CHAT_MODEL = 'meta-llama/Llama-4-Scout-17B-16E-Instruct';
 const POPULATION = {
@@ -49,10 +50,7 @@ describe('charts a chat model writes', () => {
     expect(systemText(call)).toContain('Reply with the JSON spec only');
     expect(lastText(call)).toBe('world population by continent');
     expect(chatBody(call).tools).toBeUndefined();
-    const [run] = await setup.database.db
-      .select()
-      .from(toolRuns)
-      .where(eq(toolRuns.messageId, Number(result.body.message)));
+    const [run] = await runsOf(setup.database, result.body.message);
     expect(run).toMatchObject({ tool: 'chart', provider: 'huggingface', model: CHAT_MODEL, outcome: 'ok' });
   });
 

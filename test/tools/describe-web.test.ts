@@ -1,14 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { reply, type RecordedRequest } from '../fakes/inference-server.js';
 import { history, postForm } from '../support/http.js';
 import { toolFailure } from '../support/runs.js';
 import { chatRequests, useHostedServer, useLocalServer } from '../support/hosted.js';
-import { IMAGE_FIXTURES } from '../support/shared.js';
-
-const fixture = async (name: string) => new Uint8Array(await readFile(join(IMAGE_FIXTURES, name)));
+import { fixture } from '../support/shared.js';
 
 interface ChatBody {
   tools?: unknown[];

@@ -1,7 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -15,11 +14,11 @@ import { createModels } from '../../src/models/index.js';
 import type { ModelService } from '../../src/models/model-service.js';
 import { describe as describeTool } from '../../src/tools/describe.js';
 import { reply, startFakeInference, type FakeInference, type RecordedRequest } from '../fakes/inference-server.js';
+import { HF_TEST_TOKEN } from '../support/hosted.js';
 import { silentLog } from '../support/log.js';
 import { localModels } from '../support/models.js';
-import { IMAGE_FIXTURES } from '../support/shared.js';
+import { fixture, IMAGE_FIXTURES } from '../support/shared.js';
 
-const TOKEN = 'hf_fake_token_for_tests_0123456789abcdef';
 const NO_MODEL_NOTE = /^\(That is what can be read without a vision model\. .*HF_TOKEN.*MODEL_CAPTION\.\)$/;
 const SIGN =
   '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="200"><rect width="600" height="200" fill="white"/><text x="20" y="120" font-family="DejaVu Sans" font-size="64">OPEN 24 HOURS</text></svg>';
@@ -40,7 +39,7 @@ beforeAll(async () => {
   local = localModels();
   hosted = await startFakeInference();
   hosted.setModel('test/captioner', { task: 'image-to-text' });
-  const config = (env: Record<string, string>) => loadConfig({ HF_TOKEN: TOKEN, MODEL_RETRIES: '0', ...env });
+  const config = (env: Record<string, string>) => loadConfig({ HF_TOKEN: HF_TEST_TOKEN, MODEL_RETRIES: '0', ...env });
   viaChat = createModels(config({}), silentLog, hosted.hostedFetch).models;
   viaImageToText = createModels(config({ MODEL_CAPTION: 'huggingface:test/captioner' }), silentLog, hosted.hostedFetch).models;
 });
@@ -50,7 +49,6 @@ afterAll(async () => {
   expect(hosted.invalid).toEqual([]);
 });
 
-const fixture = async (name: string) => new Uint8Array(await readFile(join(IMAGE_FIXTURES, name)));
 const upload = (name: string, bytes: Uint8Array, mime = ''): Attachment => ({ id: name, name, mime, size: bytes.byteLength, bytes });
 
 async function run(models: Models, attachments: Attachment[], options: { text?: string; input?: Record<string, unknown> } = {}): Promise<ToolOutput> {

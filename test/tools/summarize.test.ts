@@ -1,12 +1,10 @@
-import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { Inbound } from '../../src/core/message.js';
 import { partition } from '../../src/models/summary-parts.js';
-import { toolRuns } from '../../src/store/schema.js';
 import { reply } from '../fakes/inference-server.js';
 import { chatRequests, lastText, systemText, useHostedServer, useLocalServer } from '../support/hosted.js';
 import { postJson } from '../support/http.js';
-import { toolFailure } from '../support/runs.js';
+import { runsOf, toolFailure } from '../support/runs.js';
 const sentence = (n: number) => `Point ${n} of the report explains one more detail of the plan for next year. `;
 
 describe('splitting long input for map-reduce', () => {
@@ -50,10 +48,7 @@ describe('summarize with a chat model', () => {
     expect(systemText(calls[2])).toContain('summaries of consecutive parts');
     expect(lastText(calls[2])).toBe('- Part 1 covers its points.\n- Part 2 covers its points.');
     expect(result.body.replies?.[0]?.text).toBe('- The plan, in brief.');
-    const [run] = await setup.database.db
-      .select()
-      .from(toolRuns)
-      .where(eq(toolRuns.messageId, Number(result.body.message)));
+    const [run] = await runsOf(setup.database, result.body.message);
     expect(run).toMatchObject({ tool: 'summarize', tokensIn: 250, tokensOut: 25, outcome: 'ok' });
   });
 
